@@ -1,0 +1,21 @@
+import { defineConfig } from 'vitest/config';
+import { readFileSync } from 'node:fs';
+
+export default defineConfig({
+  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  plugins: [
+    {
+      // Mirror esbuild's `loader: { '.css': 'text' }` from build.mjs.
+      name: 'css-as-text',
+      enforce: 'pre',
+      load(id) {
+        if (id.endsWith('.css')) return `export default ${JSON.stringify(readFileSync(id, 'utf8'))};`;
+        return null;
+      },
+    },
+  ],
+  test: {
+    include: ['tests/unit/**/*.test.{ts,tsx}', 'tests/mock/**/*.test.ts'],
+    environment: 'node',
+  },
+});
