@@ -1,0 +1,97 @@
+/**
+ * The configuration a website owner writes into `window.difyChatbotConfig`.
+ *
+ * Every option of Dify's own `embed.js` keeps its meaning (PROTOCOL.md §5.2); options marked
+ * "Beyond Dify" are additive. Unknown keys are ignored with a console note.
+ */
+export interface DifyChatbotConfig {
+  /**
+   * The app's public site token: the last path segment of `https://<web-host>/chatbot/<token>`.
+   * Required. Never a secret API key (`app-…`): the widget refuses to start with one.
+   */
+  token: string;
+  /**
+   * Origin of the Dify web app, e.g. `https://dify.example.com` for a self-hosted install.
+   * The web API is expected under `<baseUrl>/api`.
+   * @defaultValue `https://udify.app` (or `https://dev.udify.app` when `isDev` is true)
+   */
+  baseUrl?: string;
+  /** Use Dify Cloud's development host when no `baseUrl` is given. @defaultValue false */
+  isDev?: boolean;
+  /**
+   * Values for the app's input form variables (`user_input_form`), by variable name.
+   * They are sent in the `inputs` of every chat request.
+   */
+  inputs?: Record<string, string | number | boolean>;
+  /** Dify system variables. */
+  systemVariables?: {
+    /** Stable id of the visitor on your site; becomes Dify's `sys.user_id` and keys stored conversations. */
+    user_id?: string;
+    /** Open this conversation (a UUID) instead of the visitor's last one. Hides "new conversation". */
+    conversation_id?: string;
+    /** UI language, e.g. `en-US`, `zh-Hans`. */
+    locale?: string;
+  };
+  /** Shown for the visitor's own messages; never sent to the server. */
+  userVariables?: {
+    /** Avatar image URL of the visitor (http/https only). */
+    avatar_url?: string;
+    /** Display name of the visitor. */
+    name?: string;
+  };
+  /**
+   * Applied to the bubble element as Dify's embed does: `className` (space-separated) is added,
+   * `style` (object or CSS string) is applied, functions whose key starts with `on` become event
+   * listeners, other keys are assigned as element properties.
+   */
+  containerProps?: ContainerProps;
+  /** Let the visitor drag the bubble (mouse, touch, pen; arrow keys when focused). @defaultValue false */
+  draggable?: boolean;
+  /** Axis the bubble may be dragged along. @defaultValue 'both' */
+  dragAxis?: 'x' | 'y' | 'both';
+  /**
+   * Dify's embed needs this when the script is injected after the page loaded. This widget works
+   * either way (it never touches `document.body.onload`); the option is accepted for compatibility.
+   * @defaultValue false
+   */
+  dynamicScript?: boolean;
+  /**
+   * Beyond Dify: the web API base, when it is not `<baseUrl>/api`.
+   * @defaultValue `<baseUrl>/api`
+   */
+  apiBaseUrl?: string;
+  /**
+   * Beyond Dify: a CSP nonce for the `<style>` fallback used by browsers without constructable
+   * stylesheets. Not needed in current Chromium, Firefox or Safari.
+   */
+  nonce?: string;
+}
+
+/** Props applied to the bubble's host element (see {@link DifyChatbotConfig.containerProps}). */
+export interface ContainerProps {
+  className?: string;
+  style?: string | Partial<Record<string, string>>;
+  [key: string]: unknown;
+}
+
+/** The validated configuration the widget runs on: every field present, every value checked. */
+export interface ResolvedConfig {
+  token: string;
+  baseUrl: string;
+  apiBase: string;
+  inputs: Record<string, string | number | boolean>;
+  systemVariables: { user_id?: string; conversation_id?: string; locale?: string };
+  userVariables: { avatar_url?: string; name?: string };
+  containerProps: ContainerProps;
+  draggable: boolean;
+  dragAxis: 'x' | 'y' | 'both';
+  dynamicScript: boolean;
+  nonce?: string;
+}
+
+declare global {
+  interface Window {
+    /** Configuration read by the Dify chatbot embed (`embed.js` / `embed.min.js`). */
+    difyChatbotConfig?: DifyChatbotConfig;
+  }
+}

@@ -1,0 +1,72 @@
+import { useLayoutEffect, useRef } from 'preact/hooks';
+import type { Strings } from '../i18n/strings.ts';
+import { SendIcon, StopIcon } from './icons.tsx';
+
+export interface ComposerProps {
+  strings: Strings;
+  draft: string;
+  placeholder?: string | undefined;
+  busy: boolean;
+  disabled?: boolean;
+  onDraft(text: string): void;
+  onSend(text: string): void;
+  onStop(): void;
+  inputRef: { current: HTMLTextAreaElement | null };
+}
+
+const MAX_ROWS_HEIGHT = 160;
+
+/**
+ * The message box: Enter sends, Shift+Enter adds a line (and IME composition never sends).
+ * The text stays in the draft until the question is accepted, so nothing typed is lost.
+ */
+export function Composer({ strings, draft, placeholder, busy, disabled, onDraft, onSend, onStop, inputRef }: ComposerProps) {
+  const formRef = useRef<HTMLFormElement>(null);
+  useLayoutEffect(() => {
+    // Grow with the text up to a limit, then scroll.
+    const el = inputRef.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, MAX_ROWS_HEIGHT)}px`;
+  }, [draft]);
+
+  const canSend = draft.trim().length > 0 && !busy && !disabled;
+  return (
+    <form
+      ref={formRef}
+      class="composer"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (canSend) onSend(draft);
+      }}
+    >
+      <label class="sr-only" for="dcb-composer">
+        {strings.messageLabel}
+      </label>
+      <textarea
+        id="dcb-composer"
+        ref={inputRef}
+        rows={1}
+        value={draft}
+        placeholder={placeholder || strings.placeholder}
+        enterkeyhint="send"
+        onInput={(event) => onDraft((event.currentTarget as HTMLTextAreaElement).value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+            event.preventDefault();
+            formRef.current?.requestSubmit();
+          }
+        }}
+      />
+      {busy ? (
+        <button type="button" class="send-button stop" aria-label={strings.stop} title={strings.stop} onClick={onStop}>
+          <StopIcon />
+        </button>
+      ) : (
+        <button type="submit" class="send-button" aria-label={strings.send} title={strings.send} disabled={!canSend}>
+          <SendIcon />
+        </button>
+      )}
+    </form>
+  );
+}
