@@ -1,0 +1,126 @@
+import { Lexer, type Links, type Token } from 'marked';
+
+/** The top-level tokens of a text: `done` ones never change again, `tail` is re-lexed on every update. */
+export interface Blocks {
+  done: readonly Token[];
+  tail: readonly Token[];
+}
+
+/**
+ * Lex with fresh options every time: `new Lexer()` without options would use
+ * marked's global defaults, which another `marked.use()` on the host page
+ * could have changed. `breaks` matches Dify's own renderer (remark-breaks):
+ * models write single newlines meaning line breaks. `silent` makes marked log
+ * instead of throw on a tokenizer loop, since model output must never crash
+ * the chat.
+ */
+function lex(src: string, links: Links): Token[] & { links: Links } {
+  const lexer = new Lexer({ gfm: true, breaks: true, silent: true });
+  // Definitions from finished blocks, so references in the tail resolve the
+  // way a full lex would resolve them (marked reads `tokens.links` while lexing).
+  Object.assign(lexer.tokens.links, links);
+  return lexer.lex(src);
+}
+
+/** Add the `def` tokens in `tokens` (blockquotes and list items may hold them too) to `into`; the first wins, as in marked. */
+function collectDefs(tokens: readonly Token[], into: Links): void {
+  for (const t of tokens) {
+    if (t.type === 'def') into[t.tag] ??= { href: t.href, title: t.title };
+    else if (t.type === 'blockquote' || t.type === 'list_item') collectDefs(t.tokens ?? [], into);
+    else if (t.type === 'list') collectDefs(t.items, into);
+  }
+}
+
+/** A prototype-less map, so a definition labelled `[constructor]` is not mistaken for an inherited key. */
+const dict = (): Links => Object.create(null);
+
+function sameLinks(a: Links, b: Links): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => b[k] !== undefined && a[k]!.href === b[k].href && a[k]!.title === b[k].title);
+}
+
+/** A blank line right before `end`: after it no block can still continue, except ones that swallow it whole (fences, HTML, lists, indented code), which the lexer then returns as one token. */
+const BLANK_BEFORE = /\n[ \t]*\n$/;
+
+/**
+ * Splits a growing text into top-level blocks, lexing incrementally so the cost
+ * of one streamed token does not grow with the length of the answer
+ * (DESIGN §3 markdown/).
+ *
+ * It keeps the finished tokens and the offset where the unfinished tail
+ * starts. On an append it lexes only the tail, then moves every tail block
+ * that is followed by a blank line and a later block into `done`, keeping the
+ * last block unfinished: it can still change type (a paragraph becoming a
+ * table or a setext heading, a fence or list still open). Any other change
+ * (message_replace) starts over. So does a new or changed link reference
+ * definition, since it can turn `[x]` in a finished block into a link.
+ */
+export class BlockCache {
+  private src = '';
+  private done: Token[] = [];
+  /** Offset in `src` where the unfinished tail starts. */
+  private doneLen = 0;
+  /** Definitions found in `done`. */
+  private doneLinks = dict();
+  /** Definitions of the whole text at the last update, which `done` was lexed with. */
+  private links = dict();
+  private last: Blocks = { done: [], tail: [] };
+  /** Characters lexed so far; lets tests prove the work per update stays flat. */
+  lexed = 0;
+
+  update(input: string): Blocks {
+    const text = input.includes('\r') ? input.replace(/\r\n?/g, '\n') : input;
+    if (text === this.src) return this.last;
+    if (!text.startsWith(this.src)) this.reset();
+    this.src = text;
+
+    let tail = this.lexTail();
+    if (!sameLinks(tail.links, this.links)) {
+      if (this.doneLen) {
+        this.reset();
+        this.src = text;
+        tail = this.lexTail();
+      }
+      this.links = tail.links;
+    }
+
+    // Find the latest start of a block, no later than the last real block,
+    // that follows a blank line; everything before it is finished.
+    let cut = 0;
+    let cutLen = 0;
+    let pos = 0;
+    const rest = text.slice(this.doneLen);
+    let lastBlock = tail.length - 1;
+    while (lastBlock > 0 && tail[lastBlock]!.type === 'space') lastBlock--;
+    for (let i = 0; i < tail.length; i++) {
+      if (i > 0 && i <= lastBlock && tail[i]!.type !== 'space' && BLANK_BEFORE.test(rest.slice(Math.max(0, pos - 64), pos))) {
+        cut = i;
+        cutLen = pos;
+      }
+      pos += tail[i]!.raw.length;
+    }
+    // Offsets are only trustworthy if the raws add up to the source; if a
+    // marked quirk ever breaks that, keep everything unfinished (correct, just slower).
+    if (pos !== rest.length) cut = cutLen = 0;
+
+    const finished = tail.slice(0, cut);
+    collectDefs(finished, this.doneLinks);
+    this.done.push(...finished);
+    this.doneLen += cutLen;
+    return (this.last = { done: this.done.slice(), tail: tail.slice(cut) });
+  }
+
+  private lexTail() {
+    const src = this.src.slice(this.doneLen);
+    this.lexed += src.length;
+    return lex(src, this.doneLinks);
+  }
+
+  private reset(): void {
+    this.src = '';
+    this.done = [];
+    this.doneLen = 0;
+    this.doneLinks = dict();
+    this.links = dict();
+  }
+}

@@ -1,0 +1,3 @@
+export { Markdown, type MarkdownProps } from './Markdown';
+export type { MarkdownStrings } from './render-inline';
+export { safeLinkHref, safeImageSrc } from './urls';
