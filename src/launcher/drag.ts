@@ -39,6 +39,9 @@ export function createDragHandlers(options: DragOptions) {
   return {
     onPointerDown(event: PointerEvent) {
       if (event.button !== 0 || !event.isPrimary) return;
+      // Capture now, not at the threshold: a quick flick leaves the 48px button before the
+      // threshold is crossed, and its moves would otherwise go to the page.
+      (event.currentTarget as Element | null)?.setPointerCapture?.(event.pointerId);
       const { position, bubble, viewport } = options.measure();
       gesture = { id: event.pointerId, x: event.clientX, y: event.clientY, start: position, bubble, viewport, dragging: false, last: position };
     },
@@ -49,7 +52,6 @@ export function createDragHandlers(options: DragOptions) {
       if (!gesture.dragging) {
         if (Math.hypot(dx, dy) <= DRAG_THRESHOLD) return;
         gesture.dragging = true;
-        (event.currentTarget as Element | null)?.setPointerCapture?.(event.pointerId);
         options.onDragStart();
       }
       event.preventDefault();

@@ -103,10 +103,13 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
   const placeWindow = () => {
     if (!frame || !state.open.value || state.isMobile.value) return;
     const host = frame.host;
+    // Measure the size the stylesheets (ours or the page's) give, without our previous fit.
+    host.style.removeProperty('max-height');
     const size = host.getBoundingClientRect();
     const anchor = anchorWindow(bubble.host.getBoundingClientRect(), size, viewportSize(doc));
     host.style.left = `${anchor.left}px`;
     host.style.top = `${anchor.top}px`;
+    if (anchor.maxHeight < size.height) host.style.maxHeight = `${anchor.maxHeight}px`;
   };
 
   const context: ChatContext = {

@@ -34,19 +34,24 @@ export function moveBubble(
 }
 
 /**
- * Places the window next to the bubble on the side with more room, as Dify's embed re-anchors its
+ * Places the window next to the bubble on the side with room, as Dify's embed re-anchors its
  * iframe to the bubble's quadrant: above the bubble when it sits in the lower half, below it
- * otherwise; right edges aligned when it sits in the right half, left edges otherwise. The result
- * is then kept inside the viewport.
+ * otherwise; right edges aligned when it sits in the right half, left edges otherwise. When the
+ * window is taller than the room on that side it gets a `maxHeight` that fits, so it never
+ * covers the bubble or leaves the viewport.
  */
-export function anchorWindow(bubble: Rect, windowSize: Size, viewport: Size): { left: number; top: number } {
+export function anchorWindow(bubble: Rect, windowSize: Size, viewport: Size): { left: number; top: number; maxHeight: number } {
   const inRightHalf = bubble.left + bubble.width / 2 > viewport.width / 2;
   const inLowerHalf = bubble.top + bubble.height / 2 > viewport.height / 2;
   const left = inRightHalf ? bubble.left + bubble.width - windowSize.width : bubble.left;
-  const top = inLowerHalf ? bubble.top - GAP - windowSize.height : bubble.top + bubble.height + GAP;
+  const room = inLowerHalf ? bubble.top - 2 * GAP : viewport.height - (bubble.top + bubble.height) - 2 * GAP;
+  const maxHeight = Math.max(0, room);
+  const height = Math.min(windowSize.height, maxHeight);
+  const top = inLowerHalf ? bubble.top - GAP - height : bubble.top + bubble.height + GAP;
   return {
     left: clamp(left, GAP, Math.max(GAP, viewport.width - windowSize.width - GAP)),
-    top: clamp(top, GAP, Math.max(GAP, viewport.height - windowSize.height - GAP)),
+    top,
+    maxHeight,
   };
 }
 

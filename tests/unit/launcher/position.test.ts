@@ -22,20 +22,25 @@ describe('bubble geometry', () => {
 describe('anchorWindow: the window opens on the side of the bubble with room', () => {
   it('bottom-right bubble: window above, right edges aligned', () => {
     const b = { left: 936, top: 736, width: 48, height: 48 };
-    expect(anchorWindow(b, windowSize, viewport)).toEqual({ left: 984 - 384, top: 736 - GAP - 600 });
+    expect(anchorWindow(b, windowSize, viewport)).toEqual({ left: 984 - 384, top: 736 - GAP - 600, maxHeight: 736 - 2 * GAP });
   });
 
   it('top-left bubble: window below, left edges aligned', () => {
     const b = { left: 20, top: 20, width: 48, height: 48 };
-    expect(anchorWindow(b, windowSize, viewport)).toEqual({ left: 20, top: 20 + 48 + GAP });
+    expect(anchorWindow(b, windowSize, viewport)).toEqual({ left: 20, top: 20 + 48 + GAP, maxHeight: 800 - 68 - 2 * GAP });
   });
 
-  it('never leaves the viewport', () => {
-    const b = { left: 0, top: 400, width: 48, height: 48 };
+  it('fits a tall window into the room beside the bubble instead of covering it', () => {
+    const b = { left: 0, top: 300, width: 48, height: 48 };
     const a = anchorWindow(b, { width: 384, height: 700 }, viewport);
-    expect(a.left).toBeGreaterThanOrEqual(GAP);
-    expect(a.top).toBeGreaterThanOrEqual(GAP);
-    expect(a.top + 700).toBeLessThanOrEqual(viewport.height - GAP);
+    expect(a.left).toBe(GAP);
+    expect(a.top).toBe(300 + 48 + GAP);
+    expect(a.top + a.maxHeight).toBe(viewport.height - GAP);
+  });
+
+  it('keeps a wide window inside the viewport horizontally', () => {
+    const b = { left: 5, top: 700, width: 48, height: 48 };
+    expect(anchorWindow(b, { width: 990, height: 300 }, viewport).left).toBe(GAP);
   });
 });
 
