@@ -1,0 +1,46 @@
+import { authOf, type RequestContext } from '../context.ts';
+import { sendJson } from '../http.ts';
+
+const SITE_DEFAULTS: Record<string, unknown> = {
+  icon_url: null,
+  input_placeholder: null,
+  custom_disclaimer: null,
+  prompt_public: false,
+};
+
+function withDefaults(site: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...site };
+  for (const [key, value] of Object.entries(SITE_DEFAULTS)) if (!(key in out)) out[key] = value;
+  return out;
+}
+
+/** GET /api/site (PROTOCOL.md §2.1). */
+export async function site(ctx: RequestContext): Promise<void> {
+  const { app, endUser } = authOf(ctx);
+  sendJson(ctx.res, 200, {
+    app_id: app.app_id,
+    end_user_id: endUser.id,
+    enable_site: app.enable_site,
+    site: withDefaults(app.site),
+    model_config: null,
+    plan: 'basic',
+    can_replace_logo: false,
+    custom_config: null,
+  });
+}
+
+/** GET /api/parameters (PROTOCOL.md §2.2): served as configured in apps.json. */
+export async function parameters(ctx: RequestContext): Promise<void> {
+  const { app } = authOf(ctx);
+  sendJson(ctx.res, 200, app.parameters);
+}
+
+/** GET /api/meta (PROTOCOL.md §2.3): path-only icon URLs become absolute on this server. */
+export async function meta(ctx: RequestContext): Promise<void> {
+  const { app } = authOf(ctx);
+  const icons: Record<string, unknown> = {};
+  for (const [tool, icon] of Object.entries(app.meta.tool_icons)) {
+    icons[tool] = typeof icon === 'string' && icon.startsWith('/') ? `${ctx.origin}${icon}` : icon;
+  }
+  sendJson(ctx.res, 200, { tool_icons: icons });
+}
