@@ -34,8 +34,8 @@ export interface StreamChatResult {
  * Send a chat message and stream the answer.
  *
  * Resolves only when the stream reached its end *after* a terminal event: `message_end` (for a
- * chatflow: together with `workflow_finished`, in either order, §3.3.2), `error`, or
- * `workflow_paused`. Everything else rejects with an `ApiError`:
+ * chatflow: together with `workflow_finished`, in either order, §3.3.2), `error`, a failed
+ * `workflow_finished`, or `workflow_paused`. Everything else rejects with an `ApiError`:
  * - before the stream: the HTTP error mapping (after the helper's re-mint and retries);
  * - `aborted` when `signal` fires (at any point);
  * - `timeout` when the server stays silent for `idleTimeoutMs`;
@@ -44,7 +44,8 @@ export interface StreamChatResult {
  *   "interrupted" (`timeout` and `aborted` also carry `interrupted: true` once events arrived).
  *
  * If the server keeps the connection open after the terminal event, the idle timer ends the
- * read and the call resolves normally.
+ * read and the call resolves normally. An exception thrown by `onEvent` stops the stream and is
+ * rethrown unchanged (it is a bug in the caller, not a network condition).
  */
 export async function streamChat(http: Http, payload: ChatMessagePayload, options: StreamChatOptions): Promise<StreamChatResult> {
   const { onEvent, signal } = options;
