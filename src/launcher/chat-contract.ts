@@ -15,6 +15,8 @@ export interface ChatContext {
   isMobile: ReadonlySignal<boolean>;
   close(): void;
   toggleExpanded(): void;
+  /** Names the dialog for assistive technology (the app's title once known). */
+  setLabel(label: string): void;
 }
 
 export interface ChatInstance {

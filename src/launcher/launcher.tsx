@@ -76,13 +76,15 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
   let chatMounted = false;
   let releaseScroll: (() => void) | null = null;
   let releaseViewport: (() => void) | null = null;
+  let dialogLabel = strings.chatWindow;
 
   const ensureFrame = () => {
     if (frame) return frame;
     const created = createShadowHost(doc, 'dify-chatbot-window', WINDOW_ID, windowCss, config.nonce);
     created.host.hidden = true;
     created.host.setAttribute('role', 'dialog');
-    created.host.setAttribute('aria-label', strings.chatWindow);
+    created.host.setAttribute('aria-label', dialogLabel);
+    created.host.tabIndex = -1;
     created.host.addEventListener('keydown', onWindowKeyDown);
     const placeholder = doc.createElement('div');
     placeholder.className = 'frame';
@@ -120,6 +122,10 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
     isMobile: state.isMobile,
     close: () => close(),
     toggleExpanded: () => (state.expanded.value = !state.expanded.value),
+    setLabel: (label) => {
+      dialogLabel = label;
+      frame?.host.setAttribute('aria-label', label);
+    },
   };
 
   /** Loads the chat stage once; a failure is shown on the bubble and retried on the next open. */

@@ -1,3 +1,5 @@
+import type { Token } from 'marked';
+import { Component } from 'preact';
 import { useMemo, useRef } from 'preact/hooks';
 import { BlockCache } from './blocks';
 import { Block } from './render-block';
@@ -22,12 +24,36 @@ export interface MarkdownProps {
 
 const EN: MarkdownStrings = { thinking: 'Thinking', copyCode: 'Copy code', copied: 'Copied', table: 'Table' };
 
-/** One growing markdown text, lexed incrementally: finished blocks keep their tokens, so their `Block`s skip re-rendering. */
+/** Blocks per chunk: enough that a long answer has few chunks, few enough that a changed chunk is cheap. */
+const CHUNK = 16;
+
+/**
+ * A run of `CHUNK` consecutive blocks. Preact still walks every child of a
+ * list on each render, so with hundreds of blocks even skipped ones add up;
+ * grouping them lets a finished chunk be skipped as one child.
+ */
+class Chunk extends Component<{ tokens: Token[]; start: number; ctx: RenderCtx }> {
+  override shouldComponentUpdate(next: Chunk['props']): boolean {
+    const prev = this.props.tokens;
+    return next.ctx !== this.props.ctx || next.tokens.length !== prev.length || next.tokens.some((t, i) => t !== prev[i]);
+  }
+
+  override render({ tokens, start, ctx }: Chunk['props']) {
+    return tokens.map((t, i) => <Block key={start + i} token={t} ctx={ctx} index={start + i} />);
+  }
+}
+
+/** One growing markdown text, lexed incrementally: finished blocks keep their tokens, so their `Block`s skip rendering. */
 function Blocks({ text, ctx }: { text: string; ctx: RenderCtx }) {
   const cache = useRef<BlockCache>();
   const { done, tail } = (cache.current ??= new BlockCache()).update(text);
-  // One flat keyed list, so a block moving from the tail to the finished part keeps its DOM.
-  return <>{done.concat(tail).map((t, i) => <Block key={i} token={t} ctx={ctx} index={i} final={i < done.length} />)}</>;
+  const all = done.concat(tail);
+  // A block keeps its index, so it always lives in the same chunk and keeps its DOM when it moves from the tail to the finished part.
+  const chunks = [];
+  for (let i = 0; i < all.length; i += CHUNK) {
+    chunks.push(<Chunk key={i} tokens={all.slice(i, i + CHUNK)} start={i} ctx={ctx} />);
+  }
+  return <>{chunks}</>;
 }
 
 /**

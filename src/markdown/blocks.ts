@@ -76,38 +76,53 @@ export class BlockCache {
 
     let tail = this.lexTail();
     if (!sameLinks(tail.links, this.links)) {
-      if (this.doneLen) {
-        this.reset();
-        this.src = text;
-        tail = this.lexTail();
-      }
+      // A new or changed definition can make `[x]` anywhere a link (or not):
+      // start over, and reuse no token lexed with the old definitions.
+      const partial = this.doneLen > 0;
+      this.reset();
+      this.src = text;
+      if (partial) tail = this.lexTail();
       this.links = tail.links;
     }
 
-    // Find the latest start of a block, no later than the last real block,
-    // that follows a blank line; everything before it is finished.
+    // Tokens with the same raw as last time, in the same context, are the
+    // same: keep the old objects so their Blocks skip rendering.
+    const prev = this.last.tail;
+    const tokens: Token[] = tail.slice();
+    for (let i = 0; i < prev.length && i < tokens.length && prev[i]!.raw === tokens[i]!.raw; i++) tokens[i] = prev[i]!;
+
+    // Cut at the latest block start, no later than the last real block,
+    // that follows a blank line and whose first line is complete (until
+    // then `1` may still become `1. item` and continue a list above).
+    // Everything before the cut is finished.
     let cut = 0;
     let cutLen = 0;
     let pos = 0;
     const rest = text.slice(this.doneLen);
-    let lastBlock = tail.length - 1;
-    while (lastBlock > 0 && tail[lastBlock]!.type === 'space') lastBlock--;
-    for (let i = 0; i < tail.length; i++) {
-      if (i > 0 && i <= lastBlock && tail[i]!.type !== 'space' && BLANK_BEFORE.test(rest.slice(Math.max(0, pos - 64), pos))) {
+    let lastBlock = tokens.length - 1;
+    while (lastBlock > 0 && tokens[lastBlock]!.type === 'space') lastBlock--;
+    for (let i = 0; i < tokens.length; i++) {
+      if (
+        i > 0 &&
+        i <= lastBlock &&
+        tokens[i]!.type !== 'space' &&
+        BLANK_BEFORE.test(rest.slice(Math.max(0, pos - 64), pos)) &&
+        rest.includes('\n', pos)
+      ) {
         cut = i;
         cutLen = pos;
       }
-      pos += tail[i]!.raw.length;
+      pos += tokens[i]!.raw.length;
     }
     // Offsets are only trustworthy if the raws add up to the source; if a
     // marked quirk ever breaks that, keep everything unfinished (correct, just slower).
     if (pos !== rest.length) cut = cutLen = 0;
 
-    const finished = tail.slice(0, cut);
+    const finished = tokens.slice(0, cut);
     collectDefs(finished, this.doneLinks);
     this.done.push(...finished);
     this.doneLen += cutLen;
-    return (this.last = { done: this.done.slice(), tail: tail.slice(cut) });
+    return (this.last = { done: this.done.slice(), tail: tokens.slice(cut) });
   }
 
   private lexTail() {
@@ -122,5 +137,6 @@ export class BlockCache {
     this.doneLen = 0;
     this.doneLinks = dict();
     this.links = dict();
+    this.last = { done: [], tail: [] };
   }
 }

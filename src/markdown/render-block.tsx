@@ -5,17 +5,16 @@ import { decodeEntities } from './entities';
 import { renderInline, type RenderCtx } from './render-inline';
 
 /**
- * Test seam: called each time a top-level block actually renders, with
- * `final` true once the block is finished. Lets tests prove finished blocks
- * are skipped while the tail streams.
+ * Test seam: called each time a top-level block actually renders. Lets tests
+ * prove finished blocks are skipped while the tail streams.
  */
-export const renderHooks: { onBlockRender?: (token: Token, index: number, final: boolean) => void } = {};
+export const renderHooks: { onBlockRender?: (token: Token, index: number) => void } = {};
 
 interface BlockProps {
   token: Token;
   ctx: RenderCtx;
+  /** Position in the message; only for {@link renderHooks}. */
   index: number;
-  final: boolean;
 }
 
 /**
@@ -28,8 +27,8 @@ export class Block extends Component<BlockProps> {
     return next.token !== this.props.token || next.ctx !== this.props.ctx;
   }
 
-  override render({ token, ctx, index, final }: BlockProps) {
-    renderHooks.onBlockRender?.(token, index, final);
+  override render({ token, ctx, index }: BlockProps) {
+    renderHooks.onBlockRender?.(token, index);
     return renderBlock(token, ctx);
   }
 }

@@ -1,26 +1,98 @@
-import { useSignal } from '@preact/signals';
+import { useComputed } from '@preact/signals';
 import type { ChatContext } from '../launcher/chat-contract.ts';
+import type { ChatActions } from '../state/actions.ts';
+import type { ChatStore } from '../state/store.ts';
+import { fillOpeningStatement } from '../state/welcome.ts';
+import { AppIcon } from './AppIcon.tsx';
+import { ErrorNote } from './AnswerView.tsx';
 import { Composer } from './Composer.tsx';
 import { Header } from './Header.tsx';
+import { MessageList } from './MessageList.tsx';
+import { themeVariables } from './theme.ts';
+import { Welcome } from './Welcome.tsx';
 
-export function ChatPanel({ context, inputRef }: { context: ChatContext; inputRef: { current: HTMLTextAreaElement | null } }) {
-  const draft = useSignal('');
-  const { strings } = context;
+export interface ChatPanelProps {
+  context: ChatContext;
+  store: ChatStore;
+  actions: ChatActions;
+  inputRef: { current: HTMLTextAreaElement | null };
+}
+
+const TITLE_ID = 'dcb-title';
+
+/** The whole chat window: header, conversation, composer. Reads signals, calls actions. */
+export function ChatPanel({ context, store, actions, inputRef }: ChatPanelProps) {
+  const { strings, config } = context;
+  const site = store.site.value?.site;
+  const parameters = store.parameters.value;
+  const boot = store.boot.value;
+  const busy = useComputed(() => store.live.value !== null);
+  const hasConversation = useComputed(() => store.turns.value.length > 0 || store.live.value !== null);
+  const imageBase = new URL(config.apiBase).origin;
+  const linkBase = config.baseUrl;
+  // Dify hides "new conversation" while the page pins a conversation (PROTOCOL.md §5.3).
+  const canReset = !config.systemVariables.conversation_id && hasConversation.value;
+
+  const welcome =
+    boot === 'ready' ? (
+      <Welcome
+        statement={fillOpeningStatement(parameters?.opening_statement ?? '', config.inputs, parameters?.user_input_form)}
+        questions={parameters?.suggested_questions ?? []}
+        label={strings.suggestions}
+        disabled={busy}
+        onAsk={(q) => actions.send(q)}
+      />
+    ) : (
+      <p class="empty" role="status">
+        {strings.starting}
+      </p>
+    );
+
   return (
-    <>
-      <Header context={context} title={strings.chatWindow} titleId="dcb-title" />
-      <div class="conversation" role="log" aria-labelledby="dcb-title">
-        <p class="empty">{strings.emptyConversation}</p>
-      </div>
+    <div class="panel" style={themeVariables(site)}>
+      <Header
+        context={context}
+        title={site?.title || strings.chatWindow}
+        titleId={TITLE_ID}
+        icon={<AppIcon site={site} imageBase={imageBase} />}
+        onNewConversation={canReset ? () => { actions.newConversation(); inputRef.current?.focus(); } : undefined}
+      />
+      {boot === 'failed' && store.bootError.value ? (
+        <div class="conversation">
+          <ErrorNote
+            message={store.bootError.value.message}
+            retryLabel={strings.retry}
+            onRetry={store.bootError.value.retryable ? actions.retryBoot : undefined}
+          />
+        </div>
+      ) : (
+        <MessageList
+          store={store}
+          actions={actions}
+          strings={strings}
+          linkBase={linkBase}
+          imageBase={imageBase}
+          avatar={{ url: config.userVariables.avatar_url, name: config.userVariables.name }}
+          titleId={TITLE_ID}
+          welcome={welcome}
+        />
+      )}
       <Composer
         strings={strings}
-        draft={draft.value}
-        busy={false}
-        onDraft={(text) => (draft.value = text)}
-        onSend={() => {}}
-        onStop={() => {}}
+        draft={store.draft.value}
+        placeholder={site?.input_placeholder ?? undefined}
+        busy={busy.value}
+        disabled={boot === 'failed' && store.bootError.value?.retryable === false}
+        onDraft={actions.setDraft}
+        onSend={(text) => {
+          if (actions.send(text)) actions.setDraft('');
+        }}
+        onStop={actions.stop}
         inputRef={inputRef}
       />
-    </>
+      <p class="sr-only" role="status" aria-live="polite">
+        {store.announcement.value}
+      </p>
+    </div>
   );
 }

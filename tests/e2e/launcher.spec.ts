@@ -1,7 +1,7 @@
-import { expect, test, type ConsoleMessage, type Page } from '@playwright/test';
-import { openHostPage, SITE } from './support/host-page.ts';
+import type { ConsoleMessage, Page } from '@playwright/test';
+import { expect, test } from './support/host-page.ts';
 
-const TOKEN = 'demoChatToken001';
+const TOKEN = 'demo-chat';
 const bubbleHost = (page: Page) => page.locator('#dify-chatbot-bubble-button');
 const bubbleButton = (page: Page) => page.locator('#dify-chatbot-bubble-button button');
 const windowHost = (page: Page) => page.locator('#dify-chatbot-bubble-window');
@@ -12,6 +12,7 @@ function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (m: ConsoleMessage) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('response', (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
   return errors;
 }
 
@@ -26,10 +27,10 @@ const DIFY_SNIPPET_STYLE = `<style>
   }
 </style>`;
 
-test('Dify console snippet works verbatim: bubble of its colour, window of its size', async ({ page }) => {
+test('Dify console snippet works verbatim: bubble of its colour, window of its size', async ({ page, openHostPage, mock }) => {
   const errors = watchErrors(page);
-  await openHostPage(page, {
-    config: { token: TOKEN, baseUrl: SITE },
+  await openHostPage({
+    config: { token: TOKEN, baseUrl: mock.url },
     scriptAttributes: `defer`,
     head: DIFY_SNIPPET_STYLE,
   });
@@ -45,11 +46,11 @@ test('Dify console snippet works verbatim: bubble of its colour, window of its s
   expect(Math.round(box!.x + box!.width)).toBe(Math.round(bubble!.x + bubble!.width));
   expect(box!.y + box!.height).toBeLessThanOrEqual(bubble!.y);
   expect(box!.y).toBeGreaterThanOrEqual(0);
-  expect(errors.filter((e) => !e.includes('Failed to load resource'))).toEqual([]);
+  expect(errors).toEqual([]);
 });
 
-test('default look: Dify defaults for the bubble variables, a 24rem x 43.75rem window', async ({ page }) => {
-  await openHostPage(page, { config: { token: TOKEN, baseUrl: SITE } });
+test('default look: Dify defaults for the bubble variables, a 24rem x 43.75rem window', async ({ page, openHostPage, mock }) => {
+  await openHostPage({ config: { token: TOKEN, baseUrl: mock.url } });
   const style = await bubbleHost(page).evaluate((el) => {
     const s = getComputedStyle(el);
     return { bg: s.backgroundColor, w: s.width, h: s.height, right: s.right, bottom: s.bottom, radius: s.borderRadius, z: s.zIndex };
@@ -60,9 +61,9 @@ test('default look: Dify defaults for the bubble variables, a 24rem x 43.75rem w
   expect([box?.width, box?.height]).toEqual([384, 700]);
 });
 
-test('the page can restyle the bubble through Dify\'s CSS variables', async ({ page }) => {
-  await openHostPage(page, {
-    config: { token: TOKEN, baseUrl: SITE },
+test('the page can restyle the bubble through Dify\'s CSS variables', async ({ page, openHostPage, mock }) => {
+  await openHostPage({
+    config: { token: TOKEN, baseUrl: mock.url },
     head: `<style>:root { --dify-chatbot-bubble-button-bg-color: rgb(1, 2, 3); --dify-chatbot-bubble-button-width: 60px;
       --dify-chatbot-bubble-button-height: 60px; --dify-chatbot-bubble-button-right: 40px; --dify-chatbot-bubble-button-bottom: 30px; }</style>`,
   });
@@ -73,8 +74,8 @@ test('the page can restyle the bubble through Dify\'s CSS variables', async ({ p
   expect(style).toEqual(['rgb(1, 2, 3)', '60px', '40px', '30px']);
 });
 
-test('click, Enter, Space and Escape open and close; focus moves in and back', async ({ page }) => {
-  await openHostPage(page, { config: { token: TOKEN, baseUrl: SITE } });
+test('click, Enter, Space and Escape open and close; focus moves in and back', async ({ page, openHostPage, mock }) => {
+  await openHostPage({ config: { token: TOKEN, baseUrl: mock.url } });
   const button = bubbleButton(page);
   await expect(button).toHaveAttribute('aria-expanded', 'false');
   await expect(button).toHaveAccessibleName('Open chat');
@@ -106,8 +107,8 @@ test('click, Enter, Space and Escape open and close; focus moves in and back', a
   await expect(windowHost(page)).toBeHidden();
 });
 
-test('expand switches to Dify\'s expanded size and back', async ({ page }) => {
-  await openHostPage(page, { config: { token: TOKEN, baseUrl: SITE } });
+test('expand switches to Dify\'s expanded size and back', async ({ page, openHostPage, mock }) => {
+  await openHostPage({ config: { token: TOKEN, baseUrl: mock.url } });
   await bubbleButton(page).click();
   await page.getByRole('button', { name: 'Expand chat' }).click();
   const expanded = await windowHost(page).boundingBox();
@@ -119,8 +120,8 @@ test('expand switches to Dify\'s expanded size and back', async ({ page }) => {
 });
 
 for (const axis of ['x', 'y', 'both'] as const) {
-  test(`dragging along ${axis} moves the bubble, never opens the window, and survives a reload`, async ({ page }) => {
-    await openHostPage(page, { config: { token: TOKEN, baseUrl: SITE, draggable: true, dragAxis: axis } });
+  test(`dragging along ${axis} moves the bubble, never opens the window, and survives a reload`, async ({ page, openHostPage, mock }) => {
+    await openHostPage({ config: { token: TOKEN, baseUrl: mock.url, draggable: true, dragAxis: axis } });
     const before = (await bubbleHost(page).boundingBox())!;
     const cx = before.x + before.width / 2;
     const cy = before.y + before.height / 2;
@@ -141,8 +142,8 @@ for (const axis of ['x', 'y', 'both'] as const) {
   });
 }
 
-test('a short move is still a click; the window re-anchors to the dragged bubble\'s quadrant', async ({ page }) => {
-  await openHostPage(page, { config: { token: TOKEN, baseUrl: SITE, draggable: true } });
+test('a short move is still a click; the window re-anchors to the dragged bubble\'s quadrant', async ({ page, openHostPage, mock }) => {
+  await openHostPage({ config: { token: TOKEN, baseUrl: mock.url, draggable: true } });
   const b = (await bubbleHost(page).boundingBox())!;
   await page.mouse.move(b.x + 24, b.y + 24);
   await page.mouse.down();
@@ -164,8 +165,8 @@ test('a short move is still a click; the window re-anchors to the dragged bubble
   expect(Math.round(win.x)).toBe(Math.round(bubble.x));
 });
 
-test('the window hides while the bubble is dragged', async ({ page }) => {
-  await openHostPage(page, { config: { token: TOKEN, baseUrl: SITE, draggable: true } });
+test('the window hides while the bubble is dragged', async ({ page, openHostPage, mock }) => {
+  await openHostPage({ config: { token: TOKEN, baseUrl: mock.url, draggable: true } });
   await bubbleButton(page).click();
   const b = (await bubbleHost(page).boundingBox())!;
   await page.mouse.move(b.x + 24, b.y + 24);
@@ -176,8 +177,8 @@ test('the window hides while the bubble is dragged', async ({ page }) => {
   await expect(windowHost(page)).toHaveCSS('visibility', 'visible');
 });
 
-test('the bubble stays inside the viewport after the window shrinks', async ({ page }) => {
-  await openHostPage(page, { config: { token: TOKEN, baseUrl: SITE, draggable: true } });
+test('the bubble stays inside the viewport after the window shrinks', async ({ page, openHostPage, mock }) => {
+  await openHostPage({ config: { token: TOKEN, baseUrl: mock.url, draggable: true } });
   const b = (await bubbleHost(page).boundingBox())!;
   await page.mouse.move(b.x + 24, b.y + 24);
   await page.mouse.down();
@@ -187,8 +188,8 @@ test('the bubble stays inside the viewport after the window shrinks', async ({ p
   await expect.poll(async () => (await bubbleHost(page).boundingBox())!.x + 48).toBeLessThanOrEqual(700);
 });
 
-test('arrow keys move a focused draggable bubble', async ({ page }) => {
-  await openHostPage(page, { config: { token: TOKEN, baseUrl: SITE, draggable: true, dragAxis: 'x' } });
+test('arrow keys move a focused draggable bubble', async ({ page, openHostPage, mock }) => {
+  await openHostPage({ config: { token: TOKEN, baseUrl: mock.url, draggable: true, dragAxis: 'x' } });
   const before = (await bubbleHost(page).boundingBox())!;
   await bubbleButton(page).focus();
   await page.keyboard.press('ArrowLeft');
@@ -200,8 +201,8 @@ test('arrow keys move a focused draggable bubble', async ({ page }) => {
   await expect(windowHost(page)).toHaveCount(0);
 });
 
-test('loading the script twice mounts one bubble', async ({ page }) => {
-  await openHostPage(page, { config: { token: TOKEN, baseUrl: SITE }, twice: true });
+test('loading the script twice mounts one bubble', async ({ page, openHostPage, mock }) => {
+  await openHostPage({ config: { token: TOKEN, baseUrl: mock.url }, twice: true });
   await expect(bubbleButton(page)).toBeVisible();
   await expect(page.locator('#dify-chatbot-bubble-button')).toHaveCount(1);
 });
@@ -212,15 +213,15 @@ for (const placement of [
   { name: 'in <head> with async', script: 'head' as const, attrs: 'async' },
   { name: 'at the end of <body> with async', script: 'body-end' as const, attrs: 'async' },
 ]) {
-  test(`works with the script ${placement.name}`, async ({ page }) => {
-    await openHostPage(page, { config: { token: TOKEN, baseUrl: SITE }, script: placement.script, scriptAttributes: placement.attrs });
+  test(`works with the script ${placement.name}`, async ({ page, openHostPage, mock }) => {
+    await openHostPage({ config: { token: TOKEN, baseUrl: mock.url }, script: placement.script, scriptAttributes: placement.attrs });
     await expect(bubbleButton(page)).toBeVisible();
   });
 }
 
 for (const dynamicScript of [true, false]) {
-  test(`a script injected after load works (dynamicScript: ${dynamicScript})`, async ({ page }) => {
-    await openHostPage(page, { config: { token: TOKEN, baseUrl: SITE, dynamicScript }, script: 'none' });
+  test(`a script injected after load works (dynamicScript: ${dynamicScript})`, async ({ page, openHostPage, mock }) => {
+    await openHostPage({ config: { token: TOKEN, baseUrl: mock.url, dynamicScript }, script: 'none' });
     await page.waitForLoadState('load');
     await page.evaluate(() => {
       const s = document.createElement('script');
@@ -231,9 +232,9 @@ for (const dynamicScript of [true, false]) {
   });
 }
 
-test("the page's own body.onload still fires", async ({ page }) => {
-  await openHostPage(page, {
-    config: { token: TOKEN, baseUrl: SITE },
+test("the page's own body.onload still fires", async ({ page, openHostPage, mock }) => {
+  await openHostPage({
+    config: { token: TOKEN, baseUrl: mock.url },
     body: `<p>page</p><script>document.body.onload = () => { window.hostOnloadRan = true; };</script>`,
   });
   await expect(bubbleButton(page)).toBeVisible();
@@ -241,28 +242,28 @@ test("the page's own body.onload still fires", async ({ page }) => {
   expect(await page.evaluate(() => typeof document.body.onload)).toBe('function');
 });
 
-test('a secret API key is refused: no bubble, a clear console error, no request', async ({ page }) => {
+test('a secret API key is refused: no bubble, a clear console error, no request', async ({ page, openHostPage, mock }) => {
   const errors = watchErrors(page);
   const requests: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
-  await openHostPage(page, { config: { token: 'app-AbCdEfGhIjKlMnOpQrStUvWx', baseUrl: SITE } });
+  await openHostPage({ config: { token: 'app-AbCdEfGhIjKlMnOpQrStUvWx', baseUrl: mock.url } });
   await page.waitForLoadState('load');
   await expect(page.locator('#dify-chatbot-bubble-button')).toHaveCount(0);
   expect(errors.join('\n')).toMatch(/\[dify-chatbot\].*secret API key/);
-  expect(requests.filter((u) => !u.endsWith('/') && !u.endsWith('.js'))).toEqual([]);
+  expect(requests.filter((u) => u.startsWith(mock.url))).toEqual([]);
 });
 
-test('bad config values: one message each, safe defaults, still works', async ({ page }) => {
+test('bad config values: one message each, safe defaults, still works', async ({ page, openHostPage, mock }) => {
   const warnings: string[] = [];
   page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
-  await openHostPage(page, { config: { token: TOKEN, baseUrl: 'not a url', dragAxis: 'diagonal', draggable: 'yes' } });
+  await openHostPage({ config: { token: TOKEN, baseUrl: 'not a url', dragAxis: 'diagonal', draggable: 'yes' } });
   await expect(bubbleButton(page)).toBeVisible();
   expect(warnings.filter((w) => w.startsWith('[dify-chatbot]'))).toHaveLength(3);
 });
 
-test('containerProps reach the bubble element', async ({ page }) => {
-  await openHostPage(page, {
-    config: { token: TOKEN, baseUrl: SITE },
+test('containerProps reach the bubble element', async ({ page, openHostPage, mock }) => {
+  await openHostPage({
+    config: { token: TOKEN, baseUrl: mock.url },
     body: `<script>window.difyChatbotConfig.containerProps = { className: 'brand-bubble', style: { opacity: '0.8' },
       onMouseEnter: () => { window.hovered = (window.hovered || 0) + 1; }, title: 'Talk to us' };</script>`,
   });
@@ -277,9 +278,9 @@ test('containerProps reach the bubble element', async ({ page }) => {
 test.describe('on a phone', () => {
   test.use({ viewport: { width: 375, height: 667 }, hasTouch: true, isMobile: true });
 
-  test('the window is a full-screen sheet, the page does not scroll behind it, 16px input text', async ({ page }) => {
-    await openHostPage(page, {
-      config: { token: TOKEN, baseUrl: SITE },
+  test('the window is a full-screen sheet, the page does not scroll behind it, 16px input text', async ({ page, openHostPage, mock }) => {
+    await openHostPage({
+      config: { token: TOKEN, baseUrl: mock.url },
       head: DIFY_SNIPPET_STYLE,
       body: '<main style="height: 3000px">Long page</main>',
     });

@@ -1,0 +1,291 @@
+import { batch } from '@preact/signals';
+import type { ApiClient } from '../api/client.ts';
+import { isRetryable, toApiError, type ApiError } from '../api/errors.ts';
+import { isKnownStreamEvent } from '../api/types.ts';
+import type { ResolvedConfig } from '../config/types.ts';
+import type { Strings } from '../i18n/strings.ts';
+import { storageKey, type SafeStorage } from '../util/storage.ts';
+import { answerFromHistory, emptyAnswer, type Answer } from './answer.ts';
+import { finishAnswer, reduceAnswer } from './reduce.ts';
+import type { ChatStore, Turn, TurnFailure } from './store.ts';
+
+export interface ActionDeps {
+  store: ChatStore;
+  api: ApiClient;
+  config: ResolvedConfig;
+  storage: SafeStorage;
+  strings: Strings;
+}
+
+const HISTORY_PAGE = 20;
+
+/**
+ * The only writers of the chat store (DESIGN.md §3): boot, send, stop, retry, new conversation,
+ * history. Network work goes through the API client; every answer change goes through the pure
+ * reducer.
+ */
+export function createActions({ store, api, config, storage, strings }: ActionDeps) {
+  const user = config.systemVariables.user_id ?? 'DEFAULT';
+  const keys = {
+    conversation: storageKey('conversation', config.token, user),
+    draft: storageKey('draft', config.token, user),
+  };
+  /** Aborted by destroy(): every request of this chat instance listens to it. */
+  const lifetime = new AbortController();
+  let booting: Promise<void> | null = null;
+  let streaming: AbortController | null = null;
+  let keySeed = 0;
+  const newKey = () => `t${Date.now().toString(36)}${(keySeed++).toString(36)}`;
+
+  store.draft.value = storage.get(keys.draft) ?? '';
+
+  const failureOf = (error: ApiError): TurnFailure => {
+    const headline = strings.errors[error.kind] ?? strings.errors.server;
+    // The server's own words help where they name what is wrong (a missing input, a model error).
+    const detailed = error.kind === 'invalid-input' || error.kind === 'model-error';
+    return { kind: error.kind, message: detailed ? `${headline} ${error.message}` : headline, retryable: isRetryable(error) || error.kind === 'unauthorized' || error.kind === 'rate-limited' || error.kind === 'invalid-input' };
+  };
+
+  const rememberConversation = (id: string | null) => {
+    store.conversationId.value = id;
+    // An explicit conversation from the config is the site owner's choice, not ours to store.
+    if (config.systemVariables.conversation_id) return;
+    if (id) storage.set(keys.conversation, id);
+    else storage.remove(keys.conversation);
+  };
+
+  const forgetConversation = () =>
+    batch(() => {
+      rememberConversation(null);
+      store.turns.value = [];
+      store.hasOlder.value = false;
+      store.suggestions.value = [];
+    });
+
+  const turnFromHistory = (item: Parameters<typeof answerFromHistory>[0]): Turn => {
+    const { question, answer } = answerFromHistory(item);
+    return { key: `m${item.id}`, query: question.text, answer, parentMessageId: question.parentMessageId, failure: null, streamError: null };
+  };
+
+  async function loadHistory(older: boolean): Promise<void> {
+    const conversationId = store.conversationId.value;
+    if (!conversationId || store.historyStatus.value === 'loading') return;
+    store.historyStatus.value = 'loading';
+    try {
+      const firstId = older ? store.turns.value[0]?.answer.messageId ?? undefined : undefined;
+      const page = await api.messages({ conversationId, firstId, limit: HISTORY_PAGE, signal: lifetime.signal });
+      if (store.conversationId.value !== conversationId) return;
+      const loaded = page.data.map(turnFromHistory);
+      batch(() => {
+        store.turns.value = older ? [...loaded, ...store.turns.value] : loaded;
+        store.hasOlder.value = page.has_more;
+        store.historyStatus.value = 'idle';
+      });
+    } catch (cause) {
+      const error = toApiError(cause);
+      if (error.kind === 'aborted') return;
+      store.historyStatus.value = older ? 'failed' : 'idle';
+      // PROTOCOL.md §4.2: the stored conversation is gone; start fresh rather than show an error.
+      if (error.kind === 'conversation-gone' || error.kind === 'not-found') forgetConversation();
+      else if (!older) store.historyStatus.value = 'failed';
+    }
+  }
+
+  /** Site, parameters and meta in parallel (as Dify's page does), then the last conversation. */
+  function boot(): Promise<void> {
+    if (booting) return booting;
+    store.boot.value = 'loading';
+    store.bootError.value = null;
+    const signal = lifetime.signal;
+    booting = (async () => {
+      try {
+        const [site, parameters, meta] = await Promise.all([
+          api.site({ signal }),
+          api.parameters({ signal }),
+          // Tool icons are decoration: an error here must not keep the chat closed.
+          api.meta({ signal }).catch(() => null),
+        ]);
+        batch(() => {
+          store.site.value = site;
+          store.parameters.value = parameters;
+          store.meta.value = meta;
+          store.boot.value = 'ready';
+        });
+        const conversationId = config.systemVariables.conversation_id ?? storage.get(keys.conversation);
+        if (conversationId) {
+          store.conversationId.value = conversationId;
+          await loadHistory(false);
+        }
+      } catch (cause) {
+        const error = toApiError(cause);
+        if (error.kind === 'aborted') return;
+        batch(() => {
+          store.bootError.value = failureOf(error);
+          store.boot.value = 'failed';
+        });
+        booting = null; // the next open or Retry tries again
+      }
+    })();
+    return booting;
+  }
+
+  const settle = (turn: Turn) =>
+    batch(() => {
+      store.turns.value = [...store.turns.value, turn];
+      if (store.live.value?.key === turn.key) store.live.value = null;
+      store.announcement.value = announcementFor(turn, strings);
+    });
+
+  /** The answer the next question follows: the last one that exists on the server. */
+  const lastAnswerId = (): string | null => {
+    if (!store.conversationId.value) return null;
+    for (let i = store.turns.value.length - 1; i >= 0; i--) {
+      const id = store.turns.value[i]!.answer.messageId;
+      if (id) return id;
+    }
+    return null;
+  };
+
+  async function run(turn: Turn, conversationRetried = false): Promise<void> {
+    await boot();
+    if (lifetime.signal.aborted) return;
+    if (store.boot.value !== 'ready') {
+      settle({ ...turn, failure: store.bootError.value ?? failureOf(toApiError(null)) });
+      return;
+    }
+    const controller = new AbortController();
+    const onLifetimeEnd = () => controller.abort();
+    lifetime.signal.addEventListener('abort', onLifetimeEnd);
+    streaming = controller;
+    const startedIn = store.conversationId.value;
+    let answer: Answer = turn.answer;
+    const show = (next: Answer) => {
+      answer = next;
+      const live = store.live.value;
+      if (live?.key === turn.key) store.live.value = { ...live, answer: next };
+    };
+    try {
+      const result = await api.chat(
+        { query: turn.query, inputs: config.inputs, conversationId: startedIn, parentMessageId: turn.parentMessageId },
+        {
+          signal: controller.signal,
+          onEvent(event) {
+            if (!isKnownStreamEvent(event)) console.debug(`[dify-chatbot] ignored the unknown stream event "${event.event}".`);
+            show(reduceAnswer(answer, event));
+            // PROTOCOL.md §3.6: the first event of a new conversation carries its id.
+            if (!startedIn && answer.conversationId && store.conversationId.value !== answer.conversationId) {
+              rememberConversation(answer.conversationId);
+            }
+          },
+        },
+      );
+      settle({ ...turn, answer, streamError: result.error ? failureOf(result.error) : null });
+      if (!result.error) afterAnswer(answer, !startedIn);
+    } catch (cause) {
+      const error = toApiError(cause);
+      if (lifetime.signal.aborted) return;
+      if (error.kind === 'aborted') {
+        settle({ ...turn, answer: finishAnswer(answer, 'stopped') });
+      } else if (error.interrupted) {
+        // Never re-sent automatically: the server may have answered (no duplicate answers).
+        settle({ ...turn, answer: finishAnswer(answer, 'interrupted'), streamError: failureOf(error) });
+      } else if (error.kind === 'conversation-gone' && !conversationRetried) {
+        // The stored conversation was deleted or ended: ask the same question in a new one.
+        forgetConversation();
+        const fresh = { ...turn, parentMessageId: null };
+        store.live.value = fresh;
+        return run(fresh, true);
+      } else {
+        settle({ ...turn, failure: failureOf(error) });
+      }
+    } finally {
+      lifetime.signal.removeEventListener('abort', onLifetimeEnd);
+      if (streaming === controller) streaming = null;
+    }
+  }
+
+  function afterAnswer(answer: Answer, startedConversation: boolean) {
+    const conversationId = answer.conversationId ?? store.conversationId.value;
+    if (startedConversation && conversationId) {
+      // Dify's page asks the server to name a new conversation after its first answer (§2.4).
+      api.renameConversation(conversationId, { autoGenerate: true }, { signal: lifetime.signal }).catch(() => {});
+    }
+    if (store.parameters.value?.suggested_questions_after_answer?.enabled && answer.messageId && answer.status === 'done') {
+      const messageId = answer.messageId;
+      api
+        .suggestedQuestions(messageId, { signal: lifetime.signal })
+        .then((questions) => {
+          const last = store.turns.value[store.turns.value.length - 1];
+          if (!store.live.value && last?.answer.messageId === messageId) store.suggestions.value = questions;
+        })
+        .catch(() => {});
+    }
+  }
+
+  return {
+    boot,
+    setDraft(text: string) {
+      store.draft.value = text;
+      if (text) storage.set(keys.draft, text);
+      else storage.remove(keys.draft);
+    },
+    /** Asks a question. Returns false (and changes nothing) when it cannot be sent now. */
+    send(text: string): boolean {
+      const query = text.trim();
+      if (!query || store.live.value || lifetime.signal.aborted) return false;
+      const turn: Turn = { key: newKey(), query, answer: emptyAnswer(), parentMessageId: lastAnswerId(), failure: null, streamError: null };
+      batch(() => {
+        store.suggestions.value = [];
+        store.live.value = turn;
+      });
+      void run(turn);
+      return true;
+    },
+    /** Stops the answer being streamed: tells the server (§2.5) and stops reading. */
+    stop() {
+      const live = store.live.value;
+      if (!live) return;
+      if (live.answer.taskId) api.stop(live.answer.taskId).catch(() => {});
+      streaming?.abort();
+    },
+    /** Asks a failed or cut-off question again, in its place. */
+    retry(key: string): boolean {
+      const failed = store.turns.value.find((t) => t.key === key);
+      if (!failed || store.live.value) return false;
+      const turn: Turn = { key: newKey(), query: failed.query, answer: emptyAnswer(), parentMessageId: failed.parentMessageId, failure: null, streamError: null };
+      batch(() => {
+        store.turns.value = store.turns.value.filter((t) => t !== failed);
+        store.suggestions.value = [];
+        store.live.value = turn;
+      });
+      void run(turn);
+      return true;
+    },
+    /** Retries the boot after a failure (e.g. the visitor was offline). */
+    retryBoot() {
+      if (store.boot.value === 'failed') void boot();
+    },
+    newConversation() {
+      streaming?.abort();
+      batch(() => {
+        store.live.value = null;
+        forgetConversation();
+      });
+    },
+    loadOlder: () => loadHistory(true),
+    destroy() {
+      lifetime.abort();
+    },
+  };
+}
+
+export type ChatActions = ReturnType<typeof createActions>;
+
+/** What a screen reader hears once per finished answer (never per token). */
+function announcementFor(turn: Turn, strings: Strings): string {
+  if (turn.failure) return turn.failure.message;
+  if (turn.streamError) return turn.streamError.message;
+  const text = turn.answer.text.replace(/<think>[\s\S]*?<\/think>/g, '').replace(/[#*_`>|~-]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const clipped = text.length > 300 ? `${text.slice(0, 300)}…` : text;
+  return turn.answer.status === 'stopped' ? `${strings.stopped}. ${clipped}` : clipped;
+}

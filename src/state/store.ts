@@ -1,0 +1,57 @@
+import { signal } from '@preact/signals';
+import type { ApiErrorKind } from '../api/errors.ts';
+import type { AppMeta, AppParameters, Site } from '../api/types.ts';
+import type { Answer } from './answer.ts';
+
+/** Why a question got no answer at all (it failed before the stream started). */
+export interface TurnFailure {
+  kind: ApiErrorKind;
+  /** The server's or our own readable text. */
+  message: string;
+  retryable: boolean;
+}
+
+/** One question and its answer. Settled turns are plain data that never change in place. */
+export interface Turn {
+  /** Local key, stable for the life of the turn. */
+  key: string;
+  query: string;
+  answer: Answer;
+  /** The answer this question follows (Dify's `parent_message_id`), or null for the first. */
+  parentMessageId: string | null;
+  /** Set when the question could not be answered; the question stays with a Retry. */
+  failure: TurnFailure | null;
+  /** The answer's stream error (an `error` event or a cut connection), with a Retry. */
+  streamError: TurnFailure | null;
+}
+
+export type BootStatus = 'idle' | 'loading' | 'ready' | 'failed';
+
+/**
+ * The chat's state as signals (DESIGN.md §3 state/). Components read these; only the actions in
+ * `actions.ts` write them.
+ */
+export function createStore() {
+  return {
+    boot: signal<BootStatus>('idle'),
+    bootError: signal<TurnFailure | null>(null),
+    site: signal<Site | null>(null),
+    parameters: signal<AppParameters | null>(null),
+    meta: signal<AppMeta | null>(null),
+    conversationId: signal<string | null>(null),
+    /** Settled turns, oldest first. */
+    turns: signal<readonly Turn[]>([]),
+    /** The turn being answered right now; its answer changes with every stream event. */
+    live: signal<Turn | null>(null),
+    historyStatus: signal<'idle' | 'loading' | 'failed'>('idle'),
+    hasOlder: signal(false),
+    /** Follow-up questions offered after the last answer. */
+    suggestions: signal<readonly string[]>([]),
+    /** What the visitor is typing; kept across reloads. */
+    draft: signal(''),
+    /** One polite announcement for screen readers (a finished answer, an error). */
+    announcement: signal(''),
+  };
+}
+
+export type ChatStore = ReturnType<typeof createStore>;

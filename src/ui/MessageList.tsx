@@ -1,0 +1,128 @@
+import { useComputed, useSignal } from '@preact/signals';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import type { Strings } from '../i18n/strings.ts';
+import type { ChatActions } from '../state/actions.ts';
+import type { ChatStore } from '../state/store.ts';
+import { Chips } from './Welcome.tsx';
+import { TurnView } from './TurnView.tsx';
+
+export interface MessageListProps {
+  store: ChatStore;
+  actions: ChatActions;
+  strings: Strings;
+  linkBase: string;
+  imageBase: string;
+  avatar?: { url?: string | undefined; name?: string | undefined } | undefined;
+  titleId: string;
+  welcome: preact.ComponentChildren;
+}
+
+/** Within this distance of the bottom, the list follows new content. */
+const STICKY_PX = 48;
+
+/**
+ * The conversation. It follows the answer while it streams unless the visitor scrolled up (then a
+ * "jump to latest" button appears), loads older messages at the top, and is a log whose live
+ * announcements are made elsewhere, once per finished answer, so tokens are never read out.
+ */
+export function MessageList({ store, actions, strings, linkBase, imageBase, avatar, titleId, welcome }: MessageListProps) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const stuck = useRef(true);
+  const showJump = useSignal(false);
+  const anchor = useRef<{ height: number; top: number } | null>(null);
+  const content = useRef<HTMLDivElement>(null);
+  const turns = store.turns.value;
+  // Only the live turn's own component reads every token; the list re-renders per turn.
+  const liveKey = useComputed(() => store.live.value?.key ?? null).value;
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    if (anchor.current) {
+      // Older messages were prepended: keep what the visitor was looking at in place.
+      el.scrollTop = el.scrollHeight - anchor.current.height + anchor.current.top;
+      anchor.current = null;
+    } else if (stuck.current) {
+      el.scrollTop = el.scrollHeight;
+    }
+  });
+
+  useEffect(() => {
+    // Follow growing content (tokens, images loading) while the visitor is at the bottom.
+    const el = scroller.current;
+    if (!el || !content.current || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (stuck.current && !anchor.current) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(content.current);
+    return () => observer.disconnect();
+  }, []);
+
+  const loadOlder = () => {
+    const el = scroller.current;
+    if (el) anchor.current = { height: el.scrollHeight, top: el.scrollTop };
+    void actions.loadOlder();
+  };
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    stuck.current = el.scrollHeight - el.scrollTop - el.clientHeight <= STICKY_PX;
+    showJump.value = !stuck.current;
+    if (el.scrollTop < 40 && store.hasOlder.value && store.historyStatus.value !== 'loading') loadOlder();
+  };
+
+  const jump = () => {
+    const el = scroller.current;
+    if (!el) return;
+    stuck.current = true;
+    showJump.value = false;
+    el.scrollTo({ top: el.scrollHeight });
+  };
+
+  const lastKey = turns[turns.length - 1]?.key;
+  const canRetry = (key: string) => key === lastKey && !liveKey;
+  return (
+    <div class="conversation-wrap">
+      <div class="conversation" ref={scroller} onScroll={onScroll} role="log" aria-live="off" aria-labelledby={titleId} tabIndex={0}>
+        <div ref={content}>
+        {store.hasOlder.value && (
+          <button type="button" class="load-older" onClick={loadOlder} disabled={store.historyStatus.value === 'loading'}>
+            {store.historyStatus.value === 'loading' ? strings.loadingHistory : strings.loadOlder}
+          </button>
+        )}
+        {store.historyStatus.value === 'failed' && <p class="answer-note">{strings.historyFailed}</p>}
+        {!turns.length && !liveKey && welcome}
+        <ol class="turns">
+          {turns.map((turn) => (
+            <TurnView
+              key={turn.key}
+              turn={turn}
+              strings={strings}
+              linkBase={linkBase}
+              imageBase={imageBase}
+              avatar={avatar}
+              onRetry={canRetry(turn.key) ? actions.retry : undefined}
+            />
+          ))}
+          {liveKey && <LiveTurn store={store} strings={strings} linkBase={linkBase} imageBase={imageBase} avatar={avatar} />}
+        </ol>
+        {!liveKey && (
+          <Chips questions={store.suggestions.value} label={strings.suggestions} disabled={false} onAsk={(q) => actions.send(q)} />
+        )}
+        </div>
+      </div>
+      {showJump.value && (
+        <button type="button" class="jump-latest" onClick={jump}>
+          ↓ {strings.jumpToLatest}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** The turn being answered: the only component that re-renders on every stream event. */
+function LiveTurn({ store, ...rest }: { store: ChatStore; strings: Strings; linkBase: string; imageBase: string; avatar?: MessageListProps['avatar'] }) {
+  const live = store.live.value;
+  return live ? <TurnView key={live.key} turn={live} {...rest} /> : null;
+}
