@@ -51,9 +51,10 @@ async function handle(state: MockState, req: IncomingMessage, res: ServerRespons
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
   const method = (req.method ?? 'GET').toUpperCase();
   applyCommonHeaders(req, res);
-  res.on('finish', () => {
+  res.on('close', () => {
     if (ctx.record) ctx.record.status = res.statusCode;
-    state.log(`${method} ${url.pathname}${url.search} → ${res.statusCode} (${Date.now() - started} ms)`, true);
+    const aborted = res.writableFinished ? '' : ', connection closed early';
+    state.log(`${method} ${url.pathname}${url.search} → ${res.statusCode} (${Date.now() - started} ms${aborted})`, true);
   });
   const ctx: RequestContext = {
     req,
