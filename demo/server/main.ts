@@ -4,7 +4,7 @@ import { findRepoRoot } from './paths.ts';
 import { startMockServer } from './server.ts';
 
 /**
- * CLI: `node dist/mock/server.js` (bundled by build.mjs) or `node --experimental-strip-types demo/server/main.ts`.
+ * CLI: `node dist/mock/server.js` (bundled by build.mjs from this file; `npm start` builds and runs it).
  * Env: PORT (8787), HOST (127.0.0.1), DATA_FILE (demo/data/store.json; "" = memory only),
  * APPS_FILE, DIST_DIR, PUBLIC_DIR, TOKEN_DELAY_MS, QUIET=1. Paths are relative to the repo root,
  * found from the working directory (see paths.ts), since a bundle cannot use its own location.
