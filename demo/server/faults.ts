@@ -3,7 +3,7 @@ import { invalidParam } from './errors.ts';
 
 /**
  * Faults QA queues through POST /__mock/faults; each is consumed by the next matching request.
- * Auth kinds hit any /api request; the others hit POST /api/chat-messages unless `path` says otherwise
+ * Auth kinds hit any app-bound /api request; the others hit POST /api/chat-messages unless `path` says otherwise
  * (stream kinds only ever apply to a chat-messages stream).
  */
 export const AUTH_KINDS = ['passport-invalid', 'site-disabled'] as const;
@@ -136,7 +136,7 @@ export class FaultQueue {
     if ((STREAM_KINDS as readonly string[]).includes(fault.kind)) return isChatStream(target);
     if (fault.path) return target.path.startsWith(fault.path) && !target.path.startsWith('/__mock');
     if (fault.kind === 'passport-invalid') return target.needsPassport;
-    if (fault.kind === 'site-disabled') return target.path.startsWith('/api/');
+    if (fault.kind === 'site-disabled') return target.needsPassport || target.path === '/api/passport';
     return isChatStream(target);
   }
 

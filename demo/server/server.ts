@@ -53,7 +53,7 @@ async function handle(state: MockState, req: IncomingMessage, res: ServerRespons
   applyCommonHeaders(req, res);
   res.on('close', () => {
     if (ctx.record) ctx.record.status = res.statusCode;
-    const aborted = res.writableFinished ? '' : ', connection closed early';
+    const aborted = res.writableEnded ? '' : ', connection closed early';
     state.log(`${method} ${url.pathname}${url.search} → ${res.statusCode} (${Date.now() - started} ms${aborted})`, true);
   });
   const ctx: RequestContext = {
