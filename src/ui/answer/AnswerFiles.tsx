@@ -1,0 +1,84 @@
+import type { AnswerFile } from '../../state/answer.ts';
+import type { AnswerStrings } from '../../i18n/answer-strings.ts';
+import { safeImageSrc, safeLinkHref } from '../../markdown/index.ts';
+
+export interface AnswerFilesProps {
+  files: AnswerFile[];
+  /** Ids already shown elsewhere (under an agent step: see `agentStepFileIds`). */
+  exclude?: Set<string> | undefined;
+  /** Base for relative file URLs: Dify signs them relative to the API origin (PROTOCOL §2.10). */
+  imageBase: string;
+  strings: AnswerStrings;
+}
+
+/**
+ * Files of an answer: images inline (as wide as the bubble at most), anything else as a download
+ * link named by its file name. URLs pass the markdown allowlist; a file whose URL fails it keeps
+ * its name as plain text, so the visitor still learns it existed.
+ */
+export function AnswerFiles({ files, exclude, imageBase, strings }: AnswerFilesProps) {
+  const shown = exclude ? files.filter((f) => !exclude.has(f.id)) : files;
+  if (shown.length === 0) return null;
+  return (
+    <ul class="dcb-files" aria-label={strings.files}>
+      {shown.map((f) => (
+        <li key={f.id} class={isImageFile(f) ? 'dcb-file dcb-file-image' : 'dcb-file'}>
+          <FileView file={f} imageBase={imageBase} strings={strings} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** One file: an image, or a download link. Shared with the agent steps. */
+export function FileView({ file, imageBase, strings, alt }: { file: AnswerFile; imageBase: string; strings: AnswerStrings; alt?: string }) {
+  if (isImageFile(file)) {
+    const src = safeImageSrc(file.url, imageBase);
+    if (!src) return null;
+    return (
+      <img
+        class="dcb-answer-image"
+        src={src}
+        alt={alt ?? (file.filename || strings.image)}
+        loading="lazy"
+        decoding="async"
+        referrerpolicy="no-referrer"
+      />
+    );
+  }
+  const name = fileName(file) || strings.file;
+  const href = safeLinkHref(file.url, imageBase);
+  if (!href) return <span class="dcb-file-name">{name}</span>;
+  return (
+    <a class="dcb-file-link" href={href} target="_blank" rel="noopener noreferrer">
+      <FileIcon />
+      <span class="dcb-file-name">{name}</span>
+      <span class="dcb-sr-only"> {strings.opensInNewTab}</span>
+    </a>
+  );
+}
+
+export function isImageFile(f: AnswerFile): boolean {
+  return f.type === 'image' || (typeof f.mimeType === 'string' && f.mimeType.toLowerCase().startsWith('image/'));
+}
+
+/** The file name, or the last segment of the URL's path (signed URLs end in `<id>.<ext>`). */
+function fileName(f: AnswerFile): string {
+  if (f.filename) return f.filename;
+  const path = f.url.split(/[?#]/, 1)[0] ?? '';
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
+function FileIcon() {
+  return (
+    <svg class="dcb-file-icon" width="16" height="16" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8Z" />
+      <path d="M14 3v5h5M12 12v6M9 15l3 3 3-3" />
+    </svg>
+  );
+}
