@@ -1,0 +1,110 @@
+import { useId, useState } from 'preact/hooks';
+import type { RetrieverResource } from '../../api/types.ts';
+import { fill, type AnswerStrings } from '../../i18n/answer-strings.ts';
+
+export interface CitationsProps {
+  resources: RetrieverResource[];
+  strings: AnswerStrings;
+}
+
+export interface CitationGroup {
+  key: string;
+  name: string;
+  segments: RetrieverResource[];
+}
+
+/**
+ * The knowledge the answer drew on (`retriever_resources`), grouped by document as Dify's UI does:
+ * each document with its count of segments opens to the segments, each with its score and a
+ * clamped excerpt that can be expanded. Names and excerpts are text only.
+ */
+export function Citations({ resources, strings }: CitationsProps) {
+  const headingId = useId();
+  const groups = groupByDocument(resources);
+  if (groups.length === 0) return null;
+  return (
+    <section class="dcb-citations" aria-labelledby={headingId}>
+      <p class="dcb-citations-title" id={headingId}>
+        {strings.sources}
+      </p>
+      <ul class="dcb-sources">
+        {groups.map((g) => (
+          <SourceGroup key={g.key} group={g} strings={strings} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function SourceGroup({ group, strings }: { group: CitationGroup; strings: AnswerStrings }) {
+  const [open, setOpen] = useState(false);
+  const listId = useId();
+  const count = group.segments.length;
+  return (
+    <li class="dcb-source">
+      <button type="button" class="dcb-source-toggle" aria-expanded={open} aria-controls={listId} onClick={() => setOpen(!open)}>
+        <DocIcon />
+        <span class="dcb-source-name">{group.name || strings.untitledDocument}</span>
+        <span class="dcb-source-count">{count === 1 ? strings.segmentOne : fill(strings.segmentMany, { n: count })}</span>
+      </button>
+      <ol class="dcb-segments" id={listId} hidden={!open}>
+        {open && group.segments.map((s, i) => <Segment key={s.segment_id ?? s.id ?? i} segment={s} strings={strings} />)}
+      </ol>
+    </li>
+  );
+}
+
+/** Excerpts longer than this get a Show more button (the clamp is 4 lines of a 384 px bubble). */
+const CLAMP_CHARS = 180;
+
+function Segment({ segment, strings }: { segment: RetrieverResource; strings: AnswerStrings }) {
+  const [expanded, setExpanded] = useState(false);
+  const textId = useId();
+  const content = typeof segment.content === 'string' ? segment.content : '';
+  const score = formatScore(segment.score);
+  const long = content.length > CLAMP_CHARS || content.split('\n').length > 4;
+  return (
+    <li class="dcb-segment">
+      {score && <span class="dcb-score">{fill(strings.score, { score })}</span>}
+      {content && (
+        <p class={expanded || !long ? 'dcb-snippet' : 'dcb-snippet dcb-clamped'} id={textId}>
+          {content}
+        </p>
+      )}
+      {content && long && (
+        <button type="button" class="dcb-link-button" aria-expanded={expanded} aria-controls={textId} onClick={() => setExpanded(!expanded)}>
+          {expanded ? strings.showLess : strings.showMore}
+        </button>
+      )}
+    </li>
+  );
+}
+
+/** Group by `document_id` (else the name) in first-seen order; segments keep the server's order. */
+export function groupByDocument(resources: RetrieverResource[] | null | undefined): CitationGroup[] {
+  const groups = new Map<string, CitationGroup>();
+  if (!Array.isArray(resources)) return [];
+  resources.forEach((r, i) => {
+    if (!r || typeof r !== 'object') return;
+    const name = typeof r.document_name === 'string' ? r.document_name : '';
+    const key = typeof r.document_id === 'string' && r.document_id ? `id:${r.document_id}` : name ? `name:${name}` : `item:${i}`;
+    const group = groups.get(key);
+    if (group) group.segments.push(r);
+    else groups.set(key, { key, name, segments: [r] });
+  });
+  return [...groups.values()];
+}
+
+/** "0.87"; '' for a missing or non-numeric score. */
+export function formatScore(score: unknown): string {
+  return typeof score === 'number' && Number.isFinite(score) ? score.toFixed(2) : '';
+}
+
+function DocIcon() {
+  return (
+    <svg class="dcb-source-icon" width="14" height="14" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8Z" />
+      <path d="M14 3v5h5M9 13h6M9 17h6" />
+    </svg>
+  );
+}
