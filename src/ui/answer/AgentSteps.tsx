@@ -78,7 +78,9 @@ function ToolCall(props: { tool: string; label: string; icon: Icon; input: strin
       <summary class="dcb-tool-summary">
         <ToolIcon icon={icon} />
         {busy ? <span class="dcb-spinner" aria-hidden="true" /> : <CheckIcon />}
-        <span class="dcb-tool-title">{fill(busy ? strings.toolUsing : strings.toolUsed, { tool: label })}</span>
+        <span class="dcb-tool-title" title={label}>
+          {fill(busy ? strings.toolUsing : strings.toolUsed, { tool: label })}
+        </span>
       </summary>
       <div class="dcb-tool-body">
         {input && (

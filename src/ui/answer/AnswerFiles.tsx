@@ -52,7 +52,9 @@ export function FileView({ file, imageBase, strings, alt }: { file: AnswerFile; 
   return (
     <a class="dcb-file-link" href={href} target="_blank" rel="noopener noreferrer">
       <FileIcon />
-      <span class="dcb-file-name">{name}</span>
+      <span class="dcb-file-name" title={name}>
+        {name}
+      </span>
       <span class="dcb-sr-only"> {strings.opensInNewTab}</span>
     </a>
   );

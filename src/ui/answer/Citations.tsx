@@ -44,7 +44,9 @@ function SourceGroup({ group, strings }: { group: CitationGroup; strings: Answer
     <li class="dcb-source">
       <button type="button" class="dcb-source-toggle" aria-expanded={open} aria-controls={listId} onClick={() => setOpen(!open)}>
         <DocIcon />
-        <span class="dcb-source-name">{group.name || strings.untitledDocument}</span>
+        <span class="dcb-source-name" title={group.name || undefined}>
+          {group.name || strings.untitledDocument}
+        </span>
         <span class="dcb-source-count">{count === 1 ? strings.segmentOne : fill(strings.segmentMany, { n: count })}</span>
       </button>
       <ol class="dcb-segments" id={listId} hidden={!open}>

@@ -219,7 +219,7 @@ function Row(props: {
     <>
       <div class="dcb-wf-row">
         <StatusIcon status={status} />
-        <span class="dcb-wf-title">{title}</span>
+        <span class="dcb-wf-title" title={title}>{title}</span>
         {type && <span class="dcb-wf-type">{type}</span>}
         <span class="dcb-sr-only">{statusText(strings, status)}</span>
         {typeof retry === 'number' && retry > 0 && <span class="dcb-wf-type">{fill(strings.retry, { n: retry })}</span>}

@@ -18,7 +18,7 @@ const BASE = 'https://api.example';
 const TAGS = new Set('div span p ol ul li pre img a details summary button section svg path'.split(' '));
 /** Every attribute they may set. */
 const ATTRS = new Set(
-  'class id href src alt target rel loading decoding referrerpolicy width height style aria-hidden aria-label aria-labelledby aria-expanded aria-controls focusable viewBox d type hidden open data-status data-state'.split(
+  'class id title href src alt target rel loading decoding referrerpolicy width height style aria-hidden aria-label aria-labelledby aria-expanded aria-controls focusable viewBox d type hidden open data-status data-state'.split(
     ' ',
   ),
 );
