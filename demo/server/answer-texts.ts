@@ -139,3 +139,47 @@ This is a canned reply from the mock Dify server. Ask for **markdown**, **cjk**,
 export function citationAnswer(): string {
   return 'According to the Acme handbook, refunds are issued within 14 days of a return [1], and standard shipping takes 3–5 business days [2].';
 }
+
+const HUGE_ITEMS = ['latency', 'throughput', 'bundle size', 'memory', 'layout', 'parsing', 'scrolling', 'focus'];
+
+/**
+ * About 50,000 characters of mixed markdown (headings, prose, lists, tables, fenced code, quotes) for
+ * streaming benchmarks. Deterministic: the same text on every call, varied by section number only.
+ */
+export function hugeAnswer(): string {
+  const parts: string[] = ['# A huge answer\n\nSections of prose, lists, tables and code, repeated until about fifty thousand characters.\n'];
+  let length = parts[0]!.length;
+  for (let n = 1; length < 50_000; n++) {
+    const item = (k: number): string => HUGE_ITEMS[(n + k) % HUGE_ITEMS.length]!;
+    const rows = [1, 2, 3, 4, 5].map((r) => `| ${item(r)} | ${(n * 37 + r * 11) % 100} ms | ${(n * r) % 7 === 0 ? '⚠️ check' : '✅ ok'} | ${r * n} |`);
+    const code =
+      n % 2 === 0
+        ? `\`\`\`ts\nexport function section${n}(values: number[]): number {\n  let total = 0;\n  for (const value of values) total += value * ${n};\n  return total / Math.max(1, values.length);\n}\n\`\`\``
+        : `\`\`\`python\ndef section_${n}(values: list[int]) -> float:\n    total = sum(v * ${n} for v in values)\n    return total / max(1, len(values))\n\`\`\``;
+    const section = `
+## Section ${n}: ${item(0)}
+
+This section talks about **${item(0)}** and *${item(1)}*, with \`inline code\` and a [link](https://example.com/section/${n}). ${LONG_SENTENCES[n % LONG_SENTENCES.length]} ${LONG_SENTENCES[(n + 3) % LONG_SENTENCES.length]}
+
+- first point about ${item(2)}
+- second point, with \`value_${n}\`
+  - a nested point about ${item(3)}
+- third point about ${item(4)}
+
+| Metric | Median | Status | Runs |
+|:-------|-------:|:------:|-----:|
+${rows.join('\n')}
+
+${code}
+
+1. Measure ${item(5)} before changing anything.
+2. Change one thing at a time.
+3. Measure again and compare.
+
+> Note ${n}: ${LONG_SENTENCES[(n + 1) % LONG_SENTENCES.length]}
+`;
+    parts.push(section);
+    length += section.length;
+  }
+  return parts.join('').trimEnd();
+}

@@ -4,6 +4,7 @@ import {
   MODERATED_ORIGINAL,
   citationAnswer,
   defaultAnswer,
+  hugeAnswer,
   longAnswer,
   markdownAnswer,
   thinkPrefix,
@@ -18,6 +19,7 @@ export const KEYWORDS = {
   markdown: /\bmarkdown/i,
   cjk: /\b(cjk|emoji)/i,
   long: /\blong\b/i,
+  huge: /\bhuge\b/i,
   xss: /\bxss\b/i,
   citations: /\bcitations?\b/i,
   think: /\bthink/i,
@@ -54,6 +56,7 @@ export function planAnswer(query: string, origin: string, fallback?: string): An
   if (hasKeyword(query, 'xss')) body = XSS_ANSWER;
   else if (hasKeyword(query, 'markdown')) body = markdownAnswer(origin);
   else if (hasKeyword(query, 'cjk')) body = CJK_ANSWER;
+  else if (hasKeyword(query, 'huge')) body = hugeAnswer();
   else if (hasKeyword(query, 'long')) body = longAnswer();
   else if (hasKeyword(query, 'citations')) body = citationAnswer();
   else if (hasKeyword(query, 'moderation')) body = MODERATED_ORIGINAL;

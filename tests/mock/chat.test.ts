@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { hugeAnswer } from '../../demo/server/answer-texts.ts';
 import type { MockServer } from '../../demo/server/server.ts';
 import { admin, client, type Client, type Ev, names, passport, readAll, settings, SseReader, start, UUID_RE } from './helpers.ts';
 
@@ -141,6 +142,18 @@ describe('chat app stream (PROTOCOL §3, §6.4)', () => {
     expect((await text('a long answer')).length).toBeGreaterThan(4800);
     const xss = await text('xss');
     for (const needle of ['<script>', 'onerror=', 'javascript:', '&#106;', 'data:text/html', '<svg onload']) expect(xss).toContain(needle);
+  });
+
+  it('huge: about 50,000 characters of markdown with tables and fenced code, the same every time', async () => {
+    const text = async (query: string): Promise<string> =>
+      (await readAll(await chat.chat({ query }))).events.filter((e) => e.event === 'message').map((e) => e.answer).join('');
+    const huge = await text('a huge answer');
+    expect(huge.length).toBeGreaterThanOrEqual(50_000);
+    expect(huge.length).toBeLessThan(52_000);
+    expect(huge.match(/^\| Metric \| Median \| Status \| Runs \|$/gm)?.length).toBeGreaterThan(15);
+    expect(huge).toContain('```ts\n');
+    expect(huge).toContain('```python\n');
+    expect(huge).toBe(hugeAnswer());
   });
 
   it('annotation keyword: one event per character and annotation_reply', async () => {
