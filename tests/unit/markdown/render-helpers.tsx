@@ -1,0 +1,14 @@
+import { render } from 'preact';
+import { Markdown, type MarkdownProps } from '../../../src/markdown';
+
+export const LINK_BASE = 'https://app.example/chat/abc';
+export const IMAGE_BASE = 'https://api.example';
+
+/** Render markdown into a fresh div and return the div. */
+export function md(text: string, props: Partial<MarkdownProps> = {}, into = document.createElement('div')): HTMLDivElement {
+  render(<Markdown text={text} linkBase={LINK_BASE} imageBase={IMAGE_BASE} {...props} />, into);
+  return into;
+}
+
+/** The rendered markdown's inner HTML (read only, for comparison), without the .dcb-md wrapper. */
+export const html = (text: string, props?: Partial<MarkdownProps>): string => md(text, props).firstElementChild!.innerHTML;
