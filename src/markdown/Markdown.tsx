@@ -1,5 +1,5 @@
 import type { Token } from 'marked';
-import { Component } from 'preact';
+import { Component, type VNode } from 'preact';
 import { useMemo, useRef } from 'preact/hooks';
 import { BlockCache } from './blocks';
 import { Block } from './render-block';
@@ -62,7 +62,7 @@ function Blocks({ text, ctx }: { text: string; ctx: RenderCtx }) {
  * `<think>` section (and `reasoning`) becomes a collapsible "Thinking" section,
  * open while the model is still thinking.
  */
-export function Markdown({ text, streaming = false, reasoning, linkBase, imageBase, strings = EN }: MarkdownProps) {
+export function Markdown({ text, streaming = false, reasoning, linkBase, imageBase, strings = EN }: MarkdownProps): VNode {
   const s = strings;
   // A stable context object lets finished blocks compare it by identity.
   const ctx = useMemo<RenderCtx>(

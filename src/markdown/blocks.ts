@@ -19,7 +19,12 @@ function lex(src: string, links: Links): Token[] & { links: Links } {
   // Definitions from finished blocks, so references in the tail resolve the
   // way a full lex would resolve them (marked reads `tokens.links` while lexing).
   Object.assign(lexer.tokens.links, links);
-  return lexer.lex(src);
+  try {
+    return lexer.lex(src);
+  } catch {
+    // A lexer bug must not take the chat down: show the source as text (an unknown token type does that).
+    return Object.assign([{ type: 'raw', raw: src }], { links: lexer.tokens.links });
+  }
 }
 
 /** Add the `def` tokens in `tokens` (blockquotes and list items may hold them too) to `into`; the first wins, as in marked. */

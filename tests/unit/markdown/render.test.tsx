@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
-import { describe, expect, test } from 'vitest';
+import { Lexer } from 'marked';
+import { describe, expect, test, vi } from 'vitest';
 import { render } from 'preact';
 import { renderBlock } from '../../../src/markdown/render-block';
 import { renderInline, type RenderCtx } from '../../../src/markdown/render-inline';
@@ -127,5 +128,15 @@ describe('unknown token fallback', () => {
     const div = document.createElement('div');
     render(<p>{renderInline([{ type: 'text', raw: 'a', text: 'a' }, { type: 'mystery', raw: '<i>b</i>' }], ctx)}</p>, div);
     expect(div.innerHTML).toBe('<p>a&lt;i&gt;b&lt;/i&gt;</p>');
+  });
+  test('if the lexer ever throws, the source is shown as text instead of breaking the chat', () => {
+    const spy = vi.spyOn(Lexer.prototype, 'lex').mockImplementation(() => {
+      throw new Error('lexer bug');
+    });
+    try {
+      expect(html('**x** <b>')).toBe('<p class="dcb-md-raw">**x** &lt;b&gt;</p>');
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
