@@ -53,12 +53,15 @@ const BLANK_BEFORE = /\n[ \t]*\n$/;
  * (DESIGN §3 markdown/).
  *
  * It keeps the finished tokens and the offset where the unfinished tail
- * starts. On an append it lexes only the tail, then moves every tail block
- * that is followed by a blank line and a later block into `done`, keeping the
- * last block unfinished: it can still change type (a paragraph becoming a
- * table or a setext heading, a fence or list still open). Any other change
- * (message_replace) starts over. So does a new or changed link reference
- * definition, since it can turn `[x]` in a finished block into a link.
+ * starts. On an append it lexes only the tail (with the definitions found so
+ * far), then moves into `done` every tail block that is followed by a blank
+ * line and a later block whose first line is complete. The last block stays
+ * unfinished: it can still change type (a paragraph becoming a table or a
+ * setext heading, a fence or list still open). Tail tokens whose source did
+ * not change keep their identity, so they do not re-render either. Any other
+ * change (message_replace) starts over. So does a new or changed link
+ * reference definition, since it can turn `[x]` in a finished block into a
+ * link. Tests check every step of many streamed documents against a full lex.
  */
 export class BlockCache {
   private src = '';
@@ -73,6 +76,7 @@ export class BlockCache {
   /** Characters lexed so far; lets tests prove the work per update stays flat. */
   lexed = 0;
 
+  /** Bring the blocks up to date with `input` (normally the previous text plus what just streamed in). */
   update(input: string): Blocks {
     const text = input.includes('\r') ? input.replace(/\r\n?/g, '\n') : input;
     if (text === this.src) return this.last;
