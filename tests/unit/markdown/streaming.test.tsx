@@ -80,7 +80,7 @@ describe('BlockCache: incremental lexing gives exactly the tokens of a full lex'
   test.each(FRAGMENTS.map((f, i) => [i, f]))('fragment %i in context, char by char', (_i, f) => {
     const doc = `Intro paragraph.\n\n${f}\n\nMiddle.\n${f}\n\n${f}\n\nEnd.`;
     streamAndCompare(doc, () => 0, 1);
-  });
+  }, 30_000);
 
   test('120 random documents in random chunks', () => {
     const rand = rng(42);
@@ -195,7 +195,7 @@ describe('streaming cost stays flat', () => {
     expect(steps).toBeGreaterThan(1500);
     // And the streamed DOM is exactly what a one-shot render gives.
     expect(streamedDom).toBe(md(text).innerHTML);
-  });
+  }, 30_000);
 
   test('lexing work per token does not grow with the answer', () => {
     const text = longAnswer();
@@ -209,5 +209,5 @@ describe('streaming cost stays flat', () => {
     // The longest block is ~60 characters; a full re-lex would be up to the whole ~6,700.
     expect(text.length).toBeGreaterThan(6000);
     expect(maxPerStep).toBeLessThan(150);
-  });
+  }, 30_000);
 });
