@@ -1,66 +1,134 @@
-// Builds everything that ships or runs: the embed scripts, the npm package, the mock server.
-// Prints raw, gzip and brotli bytes of every file it writes.
+// Builds everything that ships or runs: the embed scripts (launcher + lazily loaded chat), the
+// npm package, the mock server. Prints raw, gzip and brotli bytes of every file it writes.
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { relative } from 'node:path';
+import { basename, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
-const watch = process.argv.includes('--watch');
+const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 const browserTargets = ['chrome100', 'firefox100', 'safari15.4', 'edge100'];
-const common = {
+
+/** CSS is imported as text and adopted into shadow roots; minify it on the way in. */
+const cssAsMinifiedText = {
+  name: 'css-as-minified-text',
+  setup(build) {
+    build.onLoad({ filter: /\.css$/ }, async (args) => {
+      const { code } = await esbuild.transform(readFileSync(args.path, 'utf8'), { loader: 'css', minify: true });
+      return { contents: `export default ${JSON.stringify(code.trim())};`, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * The chat file renders with the launcher's Preact (one copy per page): `preact` resolves to the
+ * handoff object embed.min.js publishes before it adds the chat script (embed/handoff.ts).
+ * `preact/hooks`, `@preact/signals` and the JSX runtime stay in the chat file and attach to it.
+ */
+const SHARED_PREACT = ['Component', 'createElement', 'Fragment', 'isValidElement', 'options', 'render']; // = embed/load-chat.ts
+const preactFromLauncher = {
+  name: 'preact-from-launcher',
+  setup(build) {
+    build.onResolve({ filter: /^preact$/ }, () => ({ path: 'preact', namespace: 'launcher-preact' }));
+    build.onLoad({ filter: /.*/, namespace: 'launcher-preact' }, () => ({
+      contents: `const p = globalThis[Symbol.for('dify-chatbot.chat-handoff')].preact;\nexport const { ${SHARED_PREACT.join(', ')} } = p;\nexport const h = createElement;`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * We use marked's lexer only (DESIGN.md §3 markdown/), but its single-file build ends with a
+ * default Marked instance and assignments that keep the parser and renderers alive (~3 KB gzip).
+ * For the browser bundles, cut the file before that tail and export the Lexer alone. The anchor
+ * belongs to the exact version pinned in package.json; if it moves, the build stops here.
+ */
+const markedLexerOnly = {
+  name: 'marked-lexer-only',
+  setup(build) {
+    build.onLoad({ filter: /marked[\\/]lib[\\/]marked\.esm\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const anchor = 'var v=new ne;';
+      const lexer = /export\{[^}]*\b(\w+) as Lexer\b/.exec(source)?.[1];
+      const at = source.indexOf(anchor);
+      if (at < 0 || !lexer) throw new Error(`marked-lexer-only: ${args.path} changed shape (anchor or Lexer export not found); update the plugin for this marked version.`);
+      return { contents: `${source.slice(0, at)}export { ${lexer} as Lexer };`, loader: 'js' };
+    });
+  },
+};
+
+const browser = {
   bundle: true,
   logLevel: 'warning',
   metafile: true,
   legalComments: 'none',
-  loader: { '.css': 'text' },
   jsx: 'automatic',
   jsxImportSource: 'preact',
+  platform: 'browser',
+  target: browserTargets,
+  plugins: [cssAsMinifiedText],
+  define: { __VERSION__: JSON.stringify(version) },
 };
 
 rmSync('dist', { recursive: true, force: true });
 
-/** The script site owners paste: an IIFE that defines no globals of its own. */
-const embed = (minify, outfile) => ({
-  ...common,
-  entryPoints: ['embed/embed.ts'],
-  outfile,
-  format: 'iife',
-  platform: 'browser',
-  target: browserTargets,
-  minify,
-  sourcemap: minify ? 'linked' : false,
-});
+/** The chat stage as classic scripts; their names carry a content hash so they can be cached for ever. */
+const chatBuilds = await Promise.all(
+  [false, true].map((minify) =>
+    esbuild.build({
+      ...browser,
+      entryPoints: { chat: 'embed/chat.ts' },
+      outdir: 'dist',
+      entryNames: minify ? '[name]-[hash].min' : '[name]-[hash]',
+      format: 'iife',
+      minify,
+      sourcemap: minify ? 'linked' : false,
+      plugins: [cssAsMinifiedText, preactFromLauncher, markedLexerOnly],
+    }),
+  ),
+);
+const chatFile = (result) => basename(Object.keys(result.metafile.outputs).find((f) => f.endsWith('.js')));
 
-const builds = [
-  embed(false, 'dist/embed.js'),
-  embed(true, 'dist/embed.min.js'),
-  {
-    // npm: ESM with the chat stage split into its own chunk by the dynamic import.
-    ...common,
+/** The script site owners paste: an IIFE that defines no globals of its own. */
+const embedBuilds = await Promise.all(
+  [false, true].map((minify, i) =>
+    esbuild.build({
+      ...browser,
+      entryPoints: ['embed/embed.ts'],
+      outfile: minify ? 'dist/embed.min.js' : 'dist/embed.js',
+      format: 'iife',
+      minify,
+      sourcemap: minify ? 'linked' : false,
+      define: { ...browser.define, __CHAT_FILE__: JSON.stringify(chatFile(chatBuilds[i])) },
+    }),
+  ),
+);
+
+const otherBuilds = await Promise.all([
+  // npm: ESM with the chat stage split into its own chunk by the dynamic import.
+  esbuild.build({
+    ...browser,
     entryPoints: ['src/index.ts'],
     outdir: 'dist/esm',
     format: 'esm',
     splitting: true,
-    platform: 'browser',
-    target: browserTargets,
     packages: 'external',
-  },
-  {
-    ...common,
+  }),
+  esbuild.build({
+    bundle: true,
+    logLevel: 'warning',
+    metafile: true,
     entryPoints: ['demo/server/main.ts'],
     outfile: 'dist/mock/server.js',
     format: 'esm',
     platform: 'node',
     target: 'node20',
-  },
-];
-
-const results = await Promise.all(builds.map((options) => esbuild.build(options)));
+  }),
+]);
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 
 const rows = [];
-for (const result of results) {
+for (const result of [...embedBuilds, ...chatBuilds, ...otherBuilds]) {
   for (const file of Object.keys(result.metafile.outputs)) {
     if (file.endsWith('.map')) continue;
     const bytes = readFileSync(file);
@@ -75,4 +143,3 @@ for (const result of results) {
 const pad = (v, n) => String(v).padStart(n);
 console.log(`${'file'.padEnd(34)}${pad('raw', 10)}${pad('gzip', 10)}${pad('brotli', 10)}`);
 for (const [file, raw, gz, br] of rows) console.log(`${file.padEnd(34)}${pad(raw, 10)}${pad(gz, 10)}${pad(br, 10)}`);
-if (watch) console.log('(--watch is not supported; rerun npm run build)');

@@ -1,8 +1,16 @@
 /**
  * npm entry: `import { mountChatbot } from 'dify-chatbot-embed'`. Importing mounts nothing;
- * call `mountChatbot(config)` when you want the bubble.
+ * call `mountChatbot(config)` when you want the bubble. The chat stage is a separate chunk that
+ * your bundler splits off and loads on the visitor's first sign of intent.
  */
-export { mountChatbot } from './mount.ts';
+import type { DifyChatbotConfig } from './config/types.ts';
+import type { Launcher } from './launcher/launcher.tsx';
+import { mount } from './mount.ts';
+
+export function mountChatbot(config: DifyChatbotConfig, doc: Document = document): Launcher | null {
+  return mount(config, { loadChat: () => import('./chat/index.tsx'), document: doc });
+}
+
 export { readConfig, type ConfigResult } from './config/read.ts';
 export type { DifyChatbotConfig, ContainerProps, ResolvedConfig } from './config/types.ts';
 export type { Launcher } from './launcher/launcher.tsx';

@@ -1,12 +1,21 @@
 import { readConfig } from './config/read.ts';
+import type { ResolvedConfig } from './config/types.ts';
+import type { ChatModule } from './launcher/chat-contract.ts';
 import { BUBBLE_ID, startLauncher, type Launcher } from './launcher/launcher.tsx';
+
+export interface MountOptions {
+  /** How the chat stage arrives: a script next to embed.min.js, or `import()` for npm users. */
+  loadChat(container: ShadowRoot, config: ResolvedConfig): Promise<ChatModule>;
+  document?: Document;
+}
 
 /**
  * Validates `config`, reports each problem once on the console, and mounts the chatbot.
  * Returns null when it cannot start (missing or secret token) or is already mounted: loading
  * the script twice mounts once.
  */
-export function mountChatbot(rawConfig: unknown, doc: Document = document): Launcher | null {
+export function mount(rawConfig: unknown, options: MountOptions): Launcher | null {
+  const doc = options.document ?? document;
   const { config, problems } = readConfig(rawConfig);
   const report = config ? console.warn : console.error;
   for (const problem of problems) report(`[dify-chatbot] ${problem}`);
@@ -15,6 +24,5 @@ export function mountChatbot(rawConfig: unknown, doc: Document = document): Laun
     console.warn('[dify-chatbot] The chatbot is already on this page; the second copy of the script does nothing.');
     return null;
   }
-  // Dynamic import: the chat stage is a separate chunk for npm users, and is loaded lazily.
-  return startLauncher(config, { loadChat: () => import('./chat/index.tsx'), document: doc });
+  return startLauncher(config, { loadChat: options.loadChat, document: doc, prefetchWhenIdle: config.prefetch });
 }

@@ -1,55 +1,102 @@
 /**
- * The chat stage (DESIGN.md §3): everything behind the bubble. Loaded lazily by the launcher
- * through {@link ChatModule}; creating it touches no network until `prepare()`.
+ * The chat stage (DESIGN.md §3): the window and everything in it. Loaded lazily by the launcher
+ * through {@link ChatModule}; creating it touches no network until `prepare()` and adds nothing
+ * to the page until `show()`.
  */
-import { effect } from '@preact/signals';
+import { effect, signal } from '@preact/signals';
 import { render } from 'preact';
 import { createApiClient } from '../api/client.ts';
+import { stringsFor } from '../i18n/strings.ts';
 import type { ChatContext, ChatInstance } from '../launcher/chat-contract.ts';
 import { adoptStyles } from '../launcher/shadow-host.ts';
-import markdownCss from '../styles/markdown.css';
-import chatCss from '../styles/chat.css';
 import { createActions } from '../state/actions.ts';
 import { createStore } from '../state/store.ts';
+import answerCss from '../styles/answer.css';
+import chatCss from '../styles/chat.css';
+import markdownCss from '../styles/markdown.css';
 import { ChatPanel } from '../ui/ChatPanel.tsx';
 import { safeStorage } from '../util/storage.ts';
+import { createWindowFrame, type WindowFrame } from './window-frame.ts';
 
 export function createChat(context: ChatContext): ChatInstance {
   const { config } = context;
-  const storage = safeStorage();
-  const api = createApiClient({
-    apiBase: config.apiBase,
-    appCode: config.token,
-    userId: config.systemVariables.user_id,
-  });
+  const doc = context.bubble.ownerDocument;
+  const api = createApiClient({ apiBase: config.apiBase, appCode: config.token, userId: config.systemVariables.user_id });
   const store = createStore();
-  const actions = createActions({ store, api, config, storage, strings: context.strings });
+  const strings = stringsFor(context.locale);
+  const actions = createActions({ store, api, config, storage: safeStorage(), strings });
+  const layout = { expanded: signal(false), isMobile: signal(false) };
   const inputRef: { current: HTMLTextAreaElement | null } = { current: null };
+  let frame: WindowFrame | null = null;
   let container: HTMLElement | null = null;
-  const stopTitle = effect(() => {
-    const title = store.site.value?.site.title;
-    if (title) context.setLabel(title);
-  });
+
+  const cleanups = [
+    context.subscribe((view) => frame?.setDragging(view.dragging)),
+    // Read the signals before touching the frame: `frame?.x(signal.value)` skips the read while
+    // there is no frame yet, and the effect would never subscribe.
+    effect(() => {
+      const expanded = layout.expanded.value;
+      frame?.setExpanded(expanded);
+    }),
+    effect(() => {
+      const title = store.site.value?.site.title;
+      if (title) frame?.setLabel(title);
+    }),
+  ];
+
+  const ensureFrame = (): WindowFrame => {
+    if (frame) return frame;
+    const created = createWindowFrame({
+      doc,
+      bubble: context.bubble,
+      label: store.site.value?.site.title || strings.chatWindow,
+      nonce: config.nonce,
+      onEscape: context.requestClose,
+      onMobileChange: (isMobile) => (layout.isMobile.value = isMobile),
+    });
+    layout.isMobile.value = created.isMobile();
+    adoptStyles(created.root, chatCss + markdownCss + answerCss, config.nonce);
+    container = doc.createElement('div');
+    container.className = 'panel-root';
+    created.root.append(container);
+    render(
+      <ChatPanel
+        config={config}
+        strings={strings}
+        layout={layout}
+        onClose={context.requestClose}
+        store={store}
+        actions={actions}
+        inputRef={inputRef}
+      />,
+      container,
+    );
+    frame = created;
+    return created;
+  };
 
   return {
     prepare() {
       void actions.boot();
     },
-    mount(root) {
-      adoptStyles(root, chatCss + markdownCss, config.nonce);
-      container = root.ownerDocument.createElement('div');
-      container.className = 'panel-root';
-      root.append(container);
-      render(<ChatPanel context={context} store={store} actions={actions} inputRef={inputRef} />, container);
-    },
-    focus() {
+    show() {
+      const shown = ensureFrame();
+      shown.show();
       inputRef.current?.focus();
+      return shown.host;
+    },
+    hide() {
+      if (!frame) return;
+      const focusInside = frame.hasFocus();
+      frame.hide();
+      if (focusInside) context.focusBubble();
     },
     destroy() {
       actions.destroy();
-      stopTitle();
+      cleanups.splice(0).forEach((fn) => fn());
       if (container) render(null, container);
-      container?.remove();
+      frame?.destroy();
+      frame = null;
       container = null;
     },
   };

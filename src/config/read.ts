@@ -7,24 +7,18 @@ export interface ConfigResult {
   problems: string[];
 }
 
-const DEFAULT_BASE_URL = 'https://udify.app';
-const DEV_BASE_URL = 'https://dev.udify.app';
-
 /** Dify's secret service-API keys look like `app-` followed by 24 letters and digits. */
-const SECRET_KEY_PATTERN = /^app-[A-Za-z0-9]{8,}$/;
-
-const KNOWN_KEYS = new Set([
-  'token', 'baseUrl', 'isDev', 'inputs', 'systemVariables', 'userVariables', 'containerProps',
-  'draggable', 'dragAxis', 'dynamicScript', 'apiBaseUrl', 'nonce',
-]);
-const SYSTEM_VARIABLES = new Set(['user_id', 'conversation_id', 'locale']);
-const USER_VARIABLES = new Set(['avatar_url', 'name']);
+const SECRET_KEY = /^app-[A-Za-z0-9]{8,}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
+const KNOWN_KEYS = 'token baseUrl isDev inputs systemVariables userVariables containerProps draggable dragAxis dynamicScript apiBaseUrl nonce prefetch'.split(' ');
 /** Property names that would let config replace the element's markup; refused on purpose. */
-const FORBIDDEN_CONTAINER_PROPS = new Set(['innerHTML', 'outerHTML', 'innerText', 'outerText', 'textContent']);
+const FORBIDDEN_CONTAINER_PROPS = ['innerHTML', 'outerHTML', 'innerText', 'outerText', 'textContent'];
+const IGNORED = 'it is ignored';
+const NOT_SHOWN = 'the chatbot is not shown';
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+type Raw = Record<string, unknown>;
+
+function isPlainObject(value: unknown): value is Raw {
   if (value === null || typeof value !== 'object') return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
@@ -37,11 +31,10 @@ function describe(value: unknown): string {
 }
 
 /** An absolute http(s) URL without trailing slashes, or null. */
-function parseHttpUrl(value: string): string | null {
+function httpUrl(value: unknown): string | null {
   try {
-    const url = new URL(value);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-    return url.href.replace(/\/+$/, '');
+    const url = new URL(value as string);
+    return /^https?:$/.test(url.protocol) ? url.href.replace(/\/+$/, '') : null;
   } catch {
     return null;
   }
@@ -53,168 +46,115 @@ function parseHttpUrl(value: string): string | null {
  */
 export function readConfig(raw: unknown): ConfigResult {
   const problems: string[] = [];
+  /** "<what> must be <expected>, not <value>; <outcome>." */
+  const wrong = (what: string, expected: string, value: unknown, outcome: string) =>
+    problems.push(`${what} must be ${expected}, not ${describe(value)}; ${outcome}.`);
+
   if (!isPlainObject(raw)) {
-    problems.push(
-      raw === undefined
-        ? 'window.difyChatbotConfig is not set; define it (with at least a token) before loading embed.js.'
-        : `window.difyChatbotConfig must be an object, not ${describe(raw)}.`,
-    );
+    if (raw === undefined) problems.push('window.difyChatbotConfig is not set; define it (with at least a token) before loading embed.js.');
+    else wrong('window.difyChatbotConfig', 'an object', raw, NOT_SHOWN);
     return { config: null, problems };
   }
+  for (const key of Object.keys(raw)) if (!KNOWN_KEYS.includes(key)) problems.push(`Unknown option "${key}" is ignored.`);
 
-  for (const key of Object.keys(raw)) {
-    if (!KNOWN_KEYS.has(key)) problems.push(`Unknown option "${key}" is ignored.`);
-  }
+  const boolean = (key: string, fallback: boolean): boolean => {
+    const value = raw[key];
+    if (value === undefined || typeof value === 'boolean') return (value as boolean | undefined) ?? fallback;
+    wrong(`"${key}"`, 'true or false', value, `using ${fallback}`);
+    return fallback;
+  };
+  const url = (key: string, fallback: string): string => {
+    const value = raw[key];
+    if (value === undefined || value === '') return fallback;
+    const parsed = httpUrl(value);
+    if (!parsed) wrong(`"${key}"`, 'an absolute http(s) URL such as https://dify.example.com', value, `using ${fallback}`);
+    return parsed ?? fallback;
+  };
+  const object = (key: string): Raw => {
+    const value = raw[key];
+    if (value === undefined || isPlainObject(value)) return value ?? {};
+    wrong(`"${key}"`, 'an object', value, IGNORED);
+    return {};
+  };
+  /** The string values of known keys of an object option (`systemVariables`, `userVariables`). */
+  const strings = (key: string, known: string[]): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(object(key))) {
+      if (!known.includes(name)) problems.push(`${key}.${name} is not used by the chatbot (known: ${known.join(', ')}); ${IGNORED}.`);
+      else if (typeof value === 'string' || typeof value === 'number') {
+        if (String(value)) out[name] = String(value);
+      } else wrong(`${key}.${name}`, 'a string', value, IGNORED);
+    }
+    return out;
+  };
 
-  const token = readToken(raw.token, problems);
-  const isDev = readBoolean(raw, 'isDev', false, problems);
-  const baseUrl = readBaseUrl(raw.baseUrl, isDev, problems);
-  const apiBase = readApiBase(raw.apiBaseUrl, baseUrl, problems);
+  const token = readToken(raw.token, problems, wrong);
+  const baseUrl = url('baseUrl', boolean('isDev', false) ? 'https://dev.udify.app' : 'https://udify.app');
+  const dragAxis = raw.dragAxis ?? 'both';
   const config: ResolvedConfig = {
     token: token ?? '',
     baseUrl,
-    apiBase,
-    inputs: readInputs(raw.inputs, problems),
-    systemVariables: readStringMap(raw.systemVariables, 'systemVariables', SYSTEM_VARIABLES, problems),
-    userVariables: readStringMap(raw.userVariables, 'userVariables', USER_VARIABLES, problems),
-    containerProps: readContainerProps(raw.containerProps, problems),
-    draggable: readBoolean(raw, 'draggable', false, problems),
-    dragAxis: readDragAxis(raw.dragAxis, problems),
-    dynamicScript: readBoolean(raw, 'dynamicScript', false, problems),
+    apiBase: url('apiBaseUrl', `${baseUrl}/api`),
+    inputs: {},
+    systemVariables: strings('systemVariables', ['user_id', 'conversation_id', 'locale']),
+    userVariables: strings('userVariables', ['avatar_url', 'name']),
+    containerProps: {},
+    draggable: boolean('draggable', false),
+    dragAxis: dragAxis === 'x' || dragAxis === 'y' || dragAxis === 'both' ? dragAxis : 'both',
+    dynamicScript: boolean('dynamicScript', false),
+    prefetch: boolean('prefetch', true),
   };
+  if (config.dragAxis !== dragAxis) wrong('"dragAxis"', '"x", "y" or "both"', dragAxis, 'using "both"');
+
+  for (const [name, value] of Object.entries(object('inputs'))) {
+    if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) config.inputs[name] = value;
+    else wrong(`inputs.${name}`, 'a string, number or boolean', value, IGNORED);
+  }
+  for (const [name, value] of Object.entries(object('containerProps') as ContainerProps)) {
+    if (FORBIDDEN_CONTAINER_PROPS.includes(name)) problems.push(`containerProps.${name} would replace the bubble's content; ${IGNORED}.`);
+    else if (name === 'className' && typeof value !== 'string') wrong('containerProps.className', 'a string', value, IGNORED);
+    else if (name === 'style' && typeof value !== 'string' && !isPlainObject(value)) wrong('containerProps.style', 'a CSS string or an object', value, IGNORED);
+    else if (/^on/i.test(name) && typeof value !== 'function') wrong(`containerProps.${name}`, 'a function', value, IGNORED);
+    else config.containerProps[name] = value;
+  }
   if (raw.nonce !== undefined) {
     if (typeof raw.nonce === 'string' && raw.nonce) config.nonce = raw.nonce;
-    else problems.push(`"nonce" must be a non-empty string, not ${describe(raw.nonce)}; it is ignored.`);
+    else wrong('"nonce"', 'a non-empty string', raw.nonce, IGNORED);
   }
-
-  const conversationId = config.systemVariables.conversation_id;
+  const { conversation_id: conversationId } = config.systemVariables;
   if (conversationId !== undefined && !UUID.test(conversationId)) {
-    problems.push(`systemVariables.conversation_id must be a UUID, not ${describe(conversationId)}; it is ignored.`);
+    wrong('systemVariables.conversation_id', 'a UUID', conversationId, IGNORED);
     delete config.systemVariables.conversation_id;
   }
-  const avatar = config.userVariables.avatar_url;
-  if (avatar !== undefined && parseHttpUrl(avatar) === null) {
-    problems.push(`userVariables.avatar_url must be an http(s) URL, not ${describe(avatar)}; it is ignored.`);
+  const { avatar_url: avatar } = config.userVariables;
+  if (avatar !== undefined && !httpUrl(avatar)) {
+    wrong('userVariables.avatar_url', 'an http(s) URL', avatar, IGNORED);
     delete config.userVariables.avatar_url;
   }
-
   return { config: token === null ? null : config, problems };
 }
 
-function readToken(value: unknown, problems: string[]): string | null {
+function readToken(value: unknown, problems: string[], wrong: (what: string, expected: string, value: unknown, outcome: string) => void): string | null {
   if (value === undefined || value === '') {
-    problems.push('difyChatbotConfig is empty or token is not provided; the chatbot is not shown.');
+    problems.push(`difyChatbotConfig is empty or token is not provided; ${NOT_SHOWN}.`);
     return null;
   }
   if (typeof value !== 'string') {
-    problems.push(`"token" must be a string, not ${describe(value)}; the chatbot is not shown.`);
+    wrong('"token"', 'a string', value, NOT_SHOWN);
     return null;
   }
   const token = value.trim();
-  if (SECRET_KEY_PATTERN.test(token)) {
+  if (SECRET_KEY.test(token)) {
     problems.push(
-      '"token" looks like a secret API key (app-…). Secret keys must never be put in a web page: ' +
-        'anyone could read and misuse it. Use the app\'s public site token instead (the last part of ' +
-        'its /chatbot/<token> URL), and rotate this key in Dify. The chatbot is not shown and nothing was sent.',
+      '"token" looks like a secret API key (app-…). Never put a secret key in a web page: anyone can read and misuse it. ' +
+        "Use the app's public site token (the last part of its /chatbot/<token> URL) and rotate this key in Dify. " +
+        `Nothing was sent; ${NOT_SHOWN}.`,
     );
     return null;
   }
-  if (!/^[A-Za-z0-9_-]+$/.test(token)) {
-    problems.push(`"token" ${describe(token)} is not a site token (letters, digits, - and _ only); the chatbot is not shown.`);
+  if (!/^[\w-]+$/.test(token)) {
+    wrong('"token"', 'a site token (letters, digits, - and _)', token, NOT_SHOWN);
     return null;
   }
   return token;
-}
-
-function readBoolean(raw: Record<string, unknown>, key: string, fallback: boolean, problems: string[]): boolean {
-  const value = raw[key];
-  if (value === undefined) return fallback;
-  if (typeof value === 'boolean') return value;
-  problems.push(`"${key}" must be true or false, not ${describe(value)}; using ${fallback}.`);
-  return fallback;
-}
-
-function readBaseUrl(value: unknown, isDev: boolean, problems: string[]): string {
-  const fallback = isDev ? DEV_BASE_URL : DEFAULT_BASE_URL;
-  if (value === undefined || value === '') return fallback;
-  const url = typeof value === 'string' ? parseHttpUrl(value) : null;
-  if (url === null) {
-    problems.push(`"baseUrl" must be an absolute http(s) URL such as https://dify.example.com, not ${describe(value)}; using ${fallback}.`);
-    return fallback;
-  }
-  return url;
-}
-
-function readApiBase(value: unknown, baseUrl: string, problems: string[]): string {
-  const fallback = `${baseUrl}/api`;
-  if (value === undefined || value === '') return fallback;
-  const url = typeof value === 'string' ? parseHttpUrl(value) : null;
-  if (url === null) {
-    problems.push(`"apiBaseUrl" must be an absolute http(s) URL, not ${describe(value)}; using ${fallback}.`);
-    return fallback;
-  }
-  return url;
-}
-
-function readDragAxis(value: unknown, problems: string[]): 'x' | 'y' | 'both' {
-  if (value === undefined) return 'both';
-  if (value === 'x' || value === 'y' || value === 'both') return value;
-  problems.push(`"dragAxis" must be "x", "y" or "both", not ${describe(value)}; using "both".`);
-  return 'both';
-}
-
-function readInputs(value: unknown, problems: string[]): Record<string, string | number | boolean> {
-  if (value === undefined) return {};
-  if (!isPlainObject(value)) {
-    problems.push(`"inputs" must be an object of variable values, not ${describe(value)}; it is ignored.`);
-    return {};
-  }
-  const inputs: Record<string, string | number | boolean> = {};
-  for (const [name, v] of Object.entries(value)) {
-    if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) inputs[name] = v;
-    else problems.push(`inputs.${name} must be a string, number or boolean, not ${describe(v)}; it is ignored.`);
-  }
-  return inputs;
-}
-
-function readStringMap(value: unknown, name: string, known: Set<string>, problems: string[]): Record<string, string> {
-  if (value === undefined) return {};
-  if (!isPlainObject(value)) {
-    problems.push(`"${name}" must be an object, not ${describe(value)}; it is ignored.`);
-    return {};
-  }
-  const out: Record<string, string> = {};
-  for (const [key, v] of Object.entries(value)) {
-    if (!known.has(key)) {
-      problems.push(`${name}.${key} is not used by the chatbot (known: ${[...known].join(', ')}); it is ignored.`);
-    } else if (typeof v === 'string' || typeof v === 'number') {
-      if (String(v) !== '') out[key] = String(v);
-    } else {
-      problems.push(`${name}.${key} must be a string, not ${describe(v)}; it is ignored.`);
-    }
-  }
-  return out;
-}
-
-function readContainerProps(value: unknown, problems: string[]): ContainerProps {
-  if (value === undefined) return {};
-  if (!isPlainObject(value)) {
-    problems.push(`"containerProps" must be an object, not ${describe(value)}; it is ignored.`);
-    return {};
-  }
-  const props: ContainerProps = {};
-  for (const [key, v] of Object.entries(value)) {
-    if (FORBIDDEN_CONTAINER_PROPS.has(key)) {
-      problems.push(`containerProps.${key} would replace the bubble's content; it is ignored.`);
-    } else if (key === 'className' && typeof v !== 'string') {
-      problems.push(`containerProps.className must be a string, not ${describe(v)}; it is ignored.`);
-    } else if (key === 'style' && typeof v !== 'string' && !isPlainObject(v)) {
-      problems.push(`containerProps.style must be a CSS string or an object, not ${describe(v)}; it is ignored.`);
-    } else if (/^on/i.test(key) && typeof v !== 'function') {
-      problems.push(`containerProps.${key} must be a function, not ${describe(v)}; it is ignored.`);
-    } else {
-      props[key] = v;
-    }
-  }
-  return props;
 }

@@ -65,6 +65,12 @@ export interface DifyChatbotConfig {
    * stylesheets. Not needed in current Chromium, Firefox or Safari.
    */
   nonce?: string;
+  /**
+   * Beyond Dify: fetch the chat's code when the page is idle, so the first open is instant.
+   * Nothing is sent to Dify before the visitor shows interest (hover, focus, touch, click).
+   * @defaultValue true
+   */
+  prefetch?: boolean;
 }
 
 /** Props applied to the bubble's host element (see {@link DifyChatbotConfig.containerProps}). */
@@ -86,6 +92,7 @@ export interface ResolvedConfig {
   draggable: boolean;
   dragAxis: 'x' | 'y' | 'both';
   dynamicScript: boolean;
+  prefetch: boolean;
   nonce?: string;
 }
 

@@ -1,11 +1,15 @@
-import type { Strings } from '../i18n/strings.ts';
+/** @jsxRuntime classic */
+/** @jsx h */
+// Classic JSX: the launcher ships to every page view, and preact's h saves the JSX runtime's bytes.
+import { h } from 'preact';
+import type { LauncherStrings } from '../i18n/launcher-strings.ts';
 import { ChatIcon, ChevronDownIcon } from './icons.tsx';
 import type { createDragHandlers } from './drag.ts';
-import type { LauncherState } from './state.ts';
+import type { LauncherSnapshot } from './state.ts';
 
 export interface BubbleProps {
-  state: LauncherState;
-  strings: Strings;
+  state: LauncherSnapshot;
+  strings: LauncherStrings;
   /** Drag handlers when `draggable` is on. */
   drag: ReturnType<typeof createDragHandlers> | null;
   onToggle(): void;
@@ -16,9 +20,11 @@ export interface BubbleProps {
 
 /** The floating chat button: a real `<button>` with its state exposed to assistive technology. */
 export function Bubble({ state, strings, drag, onToggle, onIntent, buttonRef }: BubbleProps) {
-  const open = state.open.value;
-  const failed = state.chatLoad.value === 'failed';
-  const label = open ? strings.closeChat : strings.openChat;
+  const { open } = state;
+  const failed = state.chatLoad === 'failed';
+  // Opening waits for the chat file on a cold click: say so rather than look dead.
+  const loading = open && state.chatLoad === 'loading';
+  const label = failed ? strings.chatLoadFailed : open ? strings.closeChat : strings.openChat;
   return (
     <button
       type="button"
@@ -27,6 +33,7 @@ export function Bubble({ state, strings, drag, onToggle, onIntent, buttonRef }: 
       title={label}
       aria-expanded={open}
       aria-haspopup="dialog"
+      aria-busy={loading}
       aria-describedby={drag ? 'move-hint' : undefined}
       onClick={() => {
         if (drag?.consumeClick()) return;
@@ -43,7 +50,7 @@ export function Bubble({ state, strings, drag, onToggle, onIntent, buttonRef }: 
         if (drag?.onKey(event)) event.preventDefault();
       }}
     >
-      {open ? <ChevronDownIcon /> : <ChatIcon />}
+      {loading ? <span class="spinner" aria-hidden="true" /> : open ? <ChevronDownIcon /> : <ChatIcon />}
       {failed && <span class="status" aria-hidden="true" />}
       {drag && (
         <span id="move-hint" class="sr-only">

@@ -1,32 +1,40 @@
-import type { ReadonlySignal } from '@preact/signals';
 import type { ResolvedConfig } from '../config/types.ts';
-import type { Strings } from '../i18n/strings.ts';
+
+/** What the chat may know of the launcher's state. */
+export interface LauncherView {
+  open: boolean;
+  /** The bubble is being dragged: Dify hides the window meanwhile. */
+  dragging: boolean;
+}
 
 /**
- * The seam between the two stages (DESIGN.md §3): the launcher (bubble, window frame, dragging)
- * ships in embed.min.js to every page view; the chat (panel, API client, markdown) is fetched
+ * The seam between the two stages (DESIGN.md §3): the launcher (config, bubble, dragging) ships
+ * in embed.min.js to every page view; the chat (window, panel, API client, markdown) is fetched
  * only when the visitor shows intent. This is everything the chat may know about the launcher.
+ * Plain values and callbacks only: the two stages do not share a signals library.
  */
 export interface ChatContext {
   config: ResolvedConfig;
-  strings: Strings;
-  open: ReadonlySignal<boolean>;
-  expanded: ReadonlySignal<boolean>;
-  isMobile: ReadonlySignal<boolean>;
-  close(): void;
-  toggleExpanded(): void;
-  /** Names the dialog for assistive technology (the app's title once known). */
-  setLabel(label: string): void;
+  /** The UI locale the launcher chose (config, then browser). */
+  locale: string | undefined;
+  /** The bubble's host element: the window opens next to it. */
+  bubble: HTMLElement;
+  view(): LauncherView;
+  subscribe(listener: (view: LauncherView) => void): () => void;
+  /** The visitor closed the window from inside (close button, Escape). */
+  requestClose(): void;
+  /** Gives focus back to the bubble (after closing from inside the window). */
+  focusBubble(): void;
 }
 
 export interface ChatInstance {
   /** Start what the chat needs from the network (site, parameters, history). Idempotent. */
   prepare(): void;
-  /** Render the panel into the window's shadow root. */
-  mount(root: ShadowRoot): void;
-  /** Move focus to where the visitor will type. */
-  focus(): void;
-  /** Stop streams and timers and unmount. */
+  /** Show the window (creating it the first time) and move focus into it. Returns the window's host. */
+  show(): HTMLElement;
+  /** Hide the window; focus returns to the bubble if it was inside. */
+  hide(): void;
+  /** Stop streams and timers, remove the window. */
   destroy(): void;
 }
 

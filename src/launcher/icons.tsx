@@ -1,3 +1,7 @@
+/** @jsxRuntime classic */
+/** @jsx h */
+// Classic JSX: the launcher ships to every page view, and preact's h saves the JSX runtime's bytes.
+import { h } from 'preact';
 /** Icons as JSX (never HTML strings). Decorative: the buttons carry the accessible names. */
 export function ChatIcon() {
   return (

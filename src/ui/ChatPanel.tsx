@@ -1,5 +1,6 @@
-import { useComputed } from '@preact/signals';
-import type { ChatContext } from '../launcher/chat-contract.ts';
+import { useComputed, type Signal } from '@preact/signals';
+import type { ResolvedConfig } from '../config/types.ts';
+import type { Strings } from '../i18n/strings.ts';
 import type { ChatActions } from '../state/actions.ts';
 import type { ChatStore } from '../state/store.ts';
 import { fillOpeningStatement } from '../state/welcome.ts';
@@ -11,8 +12,17 @@ import { MessageList } from './MessageList.tsx';
 import { themeVariables } from './theme.ts';
 import { Welcome } from './Welcome.tsx';
 
+/** The window's layout, owned by the chat stage. */
+export interface WindowLayout {
+  expanded: Signal<boolean>;
+  isMobile: Signal<boolean>;
+}
+
 export interface ChatPanelProps {
-  context: ChatContext;
+  config: ResolvedConfig;
+  strings: Strings;
+  layout: WindowLayout;
+  onClose(): void;
   store: ChatStore;
   actions: ChatActions;
   inputRef: { current: HTMLTextAreaElement | null };
@@ -21,8 +31,7 @@ export interface ChatPanelProps {
 const TITLE_ID = 'dcb-title';
 
 /** The whole chat window: header, conversation, composer. Reads signals, calls actions. */
-export function ChatPanel({ context, store, actions, inputRef }: ChatPanelProps) {
-  const { strings, config } = context;
+export function ChatPanel({ config, strings, layout, onClose, store, actions, inputRef }: ChatPanelProps) {
   const site = store.site.value?.site;
   const parameters = store.parameters.value;
   const boot = store.boot.value;
@@ -51,7 +60,11 @@ export function ChatPanel({ context, store, actions, inputRef }: ChatPanelProps)
   return (
     <div class="panel" style={themeVariables(site)}>
       <Header
-        context={context}
+        strings={strings}
+        expanded={layout.expanded.value}
+        isMobile={layout.isMobile.value}
+        onClose={onClose}
+        onToggleExpanded={() => (layout.expanded.value = !layout.expanded.value)}
         title={site?.title || strings.chatWindow}
         titleId={TITLE_ID}
         icon={<AppIcon site={site} imageBase={imageBase} />}

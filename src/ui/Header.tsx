@@ -1,8 +1,12 @@
-import type { ChatContext } from '../launcher/chat-contract.ts';
+import type { Strings } from '../i18n/strings.ts';
 import { CloseIcon, CollapseIcon, ExpandIcon, NewChatIcon } from './icons.tsx';
 
 export interface HeaderProps {
-  context: ChatContext;
+  strings: Strings;
+  expanded: boolean;
+  isMobile: boolean;
+  onClose(): void;
+  onToggleExpanded(): void;
   title: string;
   titleId: string;
   /** Emoji or image icon of the app, when the site has one. */
@@ -11,9 +15,7 @@ export interface HeaderProps {
 }
 
 /** Title bar: app icon and title, then new conversation, expand/shrink (desktop only) and close. */
-export function Header({ context, title, titleId, icon, onNewConversation }: HeaderProps) {
-  const { strings } = context;
-  const expanded = context.expanded.value;
+export function Header({ strings, expanded, isMobile, onClose, onToggleExpanded, title, titleId, icon, onNewConversation }: HeaderProps) {
   return (
     <header class="header">
       {icon}
@@ -26,19 +28,19 @@ export function Header({ context, title, titleId, icon, onNewConversation }: Hea
             <NewChatIcon />
           </button>
         )}
-        {!context.isMobile.value && (
+        {!isMobile && (
           <button
             type="button"
             class="icon-button"
             aria-label={expanded ? strings.collapse : strings.expand}
             title={expanded ? strings.collapse : strings.expand}
             aria-pressed={expanded}
-            onClick={context.toggleExpanded}
+            onClick={onToggleExpanded}
           >
             {expanded ? <CollapseIcon /> : <ExpandIcon />}
           </button>
         )}
-        <button type="button" class="icon-button" aria-label={strings.close} title={strings.close} onClick={context.close}>
+        <button type="button" class="icon-button" aria-label={strings.close} title={strings.close} onClick={onClose}>
           <CloseIcon />
         </button>
       </div>

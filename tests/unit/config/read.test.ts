@@ -30,6 +30,7 @@ describe('readConfig: the whole object', () => {
         draggable: false,
         dragAxis: 'both',
         dynamicScript: false,
+        prefetch: true,
       },
     });
   });
@@ -46,7 +47,7 @@ describe('readConfig: token', () => {
     ['missing', {}, /token is not provided/],
     ['empty', { token: '' }, /token is not provided/],
     ['a number', { token: 42 }, /"token" must be a string, not a number/],
-    ['with markup', { token: '<img src=x>' }, /is not a site token/],
+    ['with markup', { token: '<img src=x>' }, /must be a site token/],
   ])('%s: nothing mounts, one message', (_name, raw, message) => {
     const result = readConfig(raw);
     expect(result.config).toBeNull();
@@ -58,7 +59,7 @@ describe('readConfig: token', () => {
     const result = readConfig({ token: 'app-4d2Fq8ZkLmN0pQrStUvWxYz1' });
     expect(result.config).toBeNull();
     expect(result.problems[0]).toMatch(/secret API key/);
-    expect(result.problems[0]).toMatch(/nothing was sent/);
+    expect(result.problems[0]).toMatch(/Nothing was sent/);
   });
 
   it('accepts site tokens with dashes and underscores (and trims spaces)', () => {
@@ -87,6 +88,12 @@ describe('readConfig: baseUrl, isDev, apiBaseUrl', () => {
 });
 
 describe('readConfig: booleans and dragAxis', () => {
+  it('prefetch defaults to true and can be turned off', () => {
+    expect(readConfig(ok).config?.prefetch).toBe(true);
+    expect(readConfig({ ...ok, prefetch: false }).config?.prefetch).toBe(false);
+    expect(readConfig({ ...ok, prefetch: 'no' }).problems).toEqual(['"prefetch" must be true or false, not "no"; using true.']);
+  });
+
   it.each(['draggable', 'dynamicScript'] as const)('%s: valid, invalid, missing', (key) => {
     expect(readConfig({ ...ok, [key]: true }).config?.[key]).toBe(true);
     expect(readConfig(ok).config?.[key]).toBe(false);

@@ -1,0 +1,122 @@
+import { createShadowHost } from '../launcher/shadow-host.ts';
+import { anchorWindow } from '../launcher/position.ts';
+import { viewportSize } from '../launcher/viewport.ts';
+import windowCss from '../styles/window.css';
+import { followVisualViewport, lockPageScroll } from './page-effects.ts';
+
+export const WINDOW_ID = 'dify-chatbot-bubble-window';
+const MOBILE_QUERY = '(max-width: 640px)';
+
+export interface WindowFrameOptions {
+  doc: Document;
+  bubble: HTMLElement;
+  label: string;
+  nonce?: string | undefined;
+  /** Escape inside the window. */
+  onEscape(): void;
+  onMobileChange(isMobile: boolean): void;
+}
+
+/**
+ * The chat window's host element (#dify-chatbot-bubble-window) and its place on the page: next to
+ * the bubble on desktops, a full-screen sheet above the on-screen keyboard on phones (page scroll
+ * locked meanwhile). Everything it adds to the page is undone by `destroy()`.
+ */
+export function createWindowFrame({ doc, bubble, label, nonce, onEscape, onMobileChange }: WindowFrameOptions) {
+  const win = doc.defaultView ?? window;
+  const { host, root } = createShadowHost(doc, 'dify-chatbot-window', WINDOW_ID, windowCss, nonce);
+  host.hidden = true;
+  host.setAttribute('role', 'dialog');
+  host.setAttribute('aria-label', label);
+  host.tabIndex = -1;
+  const cleanups: Array<() => void> = [];
+  let releaseScroll: (() => void) | null = null;
+  let releaseViewport: (() => void) | null = null;
+  const mobile = win.matchMedia?.(MOBILE_QUERY);
+  const isMobile = () => mobile?.matches ?? false;
+  const isOpen = () => !host.hidden;
+
+  const place = () => {
+    if (!isOpen() || isMobile()) return;
+    // Measure the size the stylesheets (ours or the page's) give, without our previous fit.
+    host.style.removeProperty('max-height');
+    const size = host.getBoundingClientRect();
+    const anchor = anchorWindow(bubble.getBoundingClientRect(), size, viewportSize(doc));
+    host.style.left = `${anchor.left}px`;
+    host.style.top = `${anchor.top}px`;
+    if (anchor.maxHeight < size.height) host.style.maxHeight = `${anchor.maxHeight}px`;
+  };
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape' && !event.defaultPrevented) {
+      event.stopPropagation();
+      onEscape();
+    }
+  };
+  host.addEventListener('keydown', onKeyDown);
+  cleanups.push(() => host.removeEventListener('keydown', onKeyDown));
+
+  if (typeof ResizeObserver !== 'undefined') {
+    // The page's CSS may size the window (Dify's snippet does); re-anchor whenever it changes.
+    const observer = new ResizeObserver(() => place());
+    observer.observe(host);
+    cleanups.push(() => observer.disconnect());
+  }
+  const onResize = () => place();
+  win.addEventListener('resize', onResize);
+  cleanups.push(() => win.removeEventListener('resize', onResize));
+  if (mobile) {
+    const onChange = () => {
+      onMobileChange(mobile.matches);
+      if (!isOpen()) return;
+      releaseScroll?.();
+      releaseScroll = mobile.matches ? lockPageScroll(doc) : null;
+      place();
+    };
+    mobile.addEventListener?.('change', onChange);
+    cleanups.push(() => mobile.removeEventListener?.('change', onChange));
+  }
+  doc.body.append(host);
+
+  return {
+    host,
+    root,
+    isMobile,
+    place,
+    show() {
+      if (isOpen()) return;
+      host.hidden = false;
+      place();
+      if (isMobile()) releaseScroll = lockPageScroll(doc);
+      releaseViewport = followVisualViewport(host, win);
+    },
+    hide() {
+      if (!isOpen()) return;
+      host.hidden = true;
+      releaseScroll?.();
+      releaseScroll = null;
+      releaseViewport?.();
+      releaseViewport = null;
+    },
+    setExpanded(expanded: boolean) {
+      host.toggleAttribute('data-expanded', expanded);
+      place();
+    },
+    setDragging(dragging: boolean) {
+      host.toggleAttribute('data-dragging', dragging);
+      if (!dragging) place();
+    },
+    setLabel(text: string) {
+      host.setAttribute('aria-label', text);
+    },
+    /** True when the page's focus is inside the window. */
+    hasFocus: () => doc.activeElement === host,
+    destroy() {
+      this.hide();
+      cleanups.splice(0).forEach((fn) => fn());
+      host.remove();
+    },
+  };
+}
+
+export type WindowFrame = ReturnType<typeof createWindowFrame>;
