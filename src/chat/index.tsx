@@ -63,6 +63,7 @@ export function createChat(context: ChatContext): ChatInstance {
       <ChatPanel
         config={config}
         strings={strings}
+        locale={context.locale ?? 'en'}
         layout={layout}
         onClose={context.requestClose}
         store={store}

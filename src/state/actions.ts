@@ -15,7 +15,15 @@ export interface ActionDeps {
   config: ResolvedConfig;
   storage: SafeStorage;
   strings: Strings;
+  /**
+   * Runs a callback before the next paint; stream events between two frames reach the store (and
+   * the DOM) once. Defaults to requestAnimationFrame, or a 16 ms timer where there is none.
+   */
+  nextFrame?: (callback: () => void) => void;
 }
+
+const defaultNextFrame = (callback: () => void) =>
+  typeof requestAnimationFrame === 'function' ? void requestAnimationFrame(callback) : void setTimeout(callback, 16);
 
 const HISTORY_PAGE = 20;
 
@@ -24,7 +32,7 @@ const HISTORY_PAGE = 20;
  * history. Network work goes through the API client; every answer change goes through the pure
  * reducer.
  */
-export function createActions({ store, api, config, storage, strings }: ActionDeps) {
+export function createActions({ store, api, config, storage, strings, nextFrame = defaultNextFrame }: ActionDeps) {
   const user = config.systemVariables.user_id ?? 'DEFAULT';
   const keys = {
     conversation: storageKey('conversation', config.token, user),
@@ -64,7 +72,22 @@ export function createActions({ store, api, config, storage, strings }: ActionDe
 
   const turnFromHistory = (item: Parameters<typeof answerFromHistory>[0]): Turn => {
     const { question, answer } = answerFromHistory(item);
-    return { key: `m${item.id}`, query: question.text, answer, parentMessageId: question.parentMessageId, failure: null, streamError: null };
+    return { key: `m${item.id}`, query: question.text, answer, parentMessageId: question.parentMessageId, failure: null, streamError: null, variants: [answer] };
+  };
+
+  /**
+   * Regenerated answers share their question's parent (PROTOCOL.md §2.7): fold consecutive
+   * siblings into one turn, showing the newest, as Dify's page does.
+   */
+  const foldSiblings = (turns: Turn[]): Turn[] => {
+    const out: Turn[] = [];
+    for (const turn of turns) {
+      const previous = out[out.length - 1];
+      if (previous && turn.parentMessageId && previous.parentMessageId === turn.parentMessageId && previous.query === turn.query) {
+        out[out.length - 1] = { ...turn, variants: [...previous.variants, turn.answer] };
+      } else out.push(turn);
+    }
+    return out;
   };
 
   async function loadHistory(older: boolean): Promise<void> {
@@ -75,7 +98,7 @@ export function createActions({ store, api, config, storage, strings }: ActionDe
       const firstId = older ? store.turns.value[0]?.answer.messageId ?? undefined : undefined;
       const page = await api.messages({ conversationId, firstId, limit: HISTORY_PAGE, signal: lifetime.signal });
       if (store.conversationId.value !== conversationId) return;
-      const loaded = page.data.map(turnFromHistory);
+      const loaded = foldSiblings(page.data.map(turnFromHistory));
       batch(() => {
         store.turns.value = older ? [...loaded, ...store.turns.value] : loaded;
         store.hasOlder.value = page.has_more;
@@ -131,6 +154,8 @@ export function createActions({ store, api, config, storage, strings }: ActionDe
 
   const settle = (turn: Turn) =>
     batch(() => {
+      // A turn that failed before any answer keeps only the variants it had (a failed regenerate).
+      if (!turn.failure) turn = { ...turn, variants: [...turn.variants, turn.answer] };
       store.turns.value = [...store.turns.value, turn];
       if (store.live.value?.key === turn.key) store.live.value = null;
       store.announcement.value = announcementFor(turn, strings);
@@ -159,10 +184,20 @@ export function createActions({ store, api, config, storage, strings }: ActionDe
     streaming = controller;
     const startedIn = store.conversationId.value;
     let answer: Answer = turn.answer;
+    let frameQueued = false;
+    const flush = () => {
+      frameQueued = false;
+      const live = store.live.value;
+      if (live?.key === turn.key && live.answer !== answer) store.live.value = { ...live, answer };
+    };
     const show = (next: Answer) => {
       answer = next;
-      const live = store.live.value;
-      if (live?.key === turn.key) store.live.value = { ...live, answer: next };
+      // The first content shows at once; later tokens at most once per frame (DESIGN.md §3).
+      if (store.live.value?.answer.status === 'waiting' && next.status !== 'waiting') flush();
+      else if (!frameQueued) {
+        frameQueued = true;
+        nextFrame(flush);
+      }
     };
     try {
       const result = await api.chat(
@@ -233,7 +268,7 @@ export function createActions({ store, api, config, storage, strings }: ActionDe
     send(text: string): boolean {
       const query = text.trim();
       if (!query || store.live.value || lifetime.signal.aborted) return false;
-      const turn: Turn = { key: newKey(), query, answer: emptyAnswer(), parentMessageId: lastAnswerId(), failure: null, streamError: null };
+      const turn: Turn = { key: newKey(), query, answer: emptyAnswer(), parentMessageId: lastAnswerId(), failure: null, streamError: null, variants: [] };
       batch(() => {
         store.suggestions.value = [];
         store.live.value = turn;
@@ -252,7 +287,9 @@ export function createActions({ store, api, config, storage, strings }: ActionDe
     retry(key: string): boolean {
       const failed = store.turns.value.find((t) => t.key === key);
       if (!failed || store.live.value) return false;
-      const turn: Turn = { key: newKey(), query: failed.query, answer: emptyAnswer(), parentMessageId: failed.parentMessageId, failure: null, streamError: null };
+      // The failed answer itself is dropped; earlier answers of a regenerated question stay.
+      const kept = failed.failure ? failed.variants : failed.variants.filter((v) => v !== failed.answer);
+      const turn: Turn = { key: newKey(), query: failed.query, answer: emptyAnswer(), parentMessageId: failed.parentMessageId, failure: null, streamError: null, variants: kept };
       batch(() => {
         store.turns.value = store.turns.value.filter((t) => t !== failed);
         store.suggestions.value = [];
@@ -260,6 +297,48 @@ export function createActions({ store, api, config, storage, strings }: ActionDe
       });
       void run(turn);
       return true;
+    },
+    /** A new answer to the last question, kept beside the earlier ones ("1 / 2"). */
+    regenerate(key: string): boolean {
+      const turns = store.turns.value;
+      const last = turns[turns.length - 1];
+      if (!last || last.key !== key || store.live.value || last.failure) return false;
+      const turn: Turn = { ...last, key: newKey(), answer: emptyAnswer(), streamError: null };
+      batch(() => {
+        store.turns.value = turns.slice(0, -1);
+        store.suggestions.value = [];
+        store.live.value = turn;
+      });
+      void run(turn);
+      return true;
+    },
+    /** Shows another of a question's answers; the next question follows the one shown. */
+    showVariant(key: string, index: number) {
+      store.turns.value = store.turns.value.map((t) => {
+        const variant = t.variants[index];
+        return t.key === key && variant ? { ...t, answer: variant, streamError: null } : t;
+      });
+    },
+    /** Like, dislike, or clear (null) an answer's rating (PROTOCOL.md §2.8); undone if the server refuses. */
+    async feedback(key: string, rating: 'like' | 'dislike' | null): Promise<void> {
+      const turn = store.turns.value.find((t) => t.key === key);
+      const messageId = turn?.answer.messageId;
+      if (!turn || !messageId) return;
+      const setRating = (value: 'like' | 'dislike' | null) => {
+        store.turns.value = store.turns.value.map((t) => {
+          if (t.key !== key) return t;
+          const answer = { ...t.answer, feedback: value };
+          return { ...t, answer, variants: t.variants.map((v) => (v.messageId === messageId ? answer : v)) };
+        });
+      };
+      const previous = turn.answer.feedback;
+      setRating(rating);
+      try {
+        await api.feedback(messageId, rating, undefined, { signal: lifetime.signal });
+      } catch {
+        setRating(previous);
+        store.announcement.value = strings.feedbackFailed;
+      }
     },
     /** Retries the boot after a failure (e.g. the visitor was offline). */
     retryBoot() {

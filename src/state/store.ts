@@ -23,6 +23,11 @@ export interface Turn {
   failure: TurnFailure | null;
   /** The answer's stream error (an `error` event or a cut connection), with a Retry. */
   streamError: TurnFailure | null;
+  /**
+   * Every answer this question got (regenerate adds one, as Dify's "1 / 2" siblings); `answer` is
+   * the one shown and the one the next question follows. Empty until the turn settles.
+   */
+  variants: readonly Answer[];
 }
 
 export type BootStatus = 'idle' | 'loading' | 'ready' | 'failed';

@@ -1,4 +1,6 @@
 import { useComputed, type Signal } from '@preact/signals';
+import { useMemo } from 'preact/hooks';
+import { answerStrings } from '../i18n/answer-strings.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import type { Strings } from '../i18n/strings.ts';
 import type { ChatActions } from '../state/actions.ts';
@@ -8,6 +10,7 @@ import { AppIcon } from './AppIcon.tsx';
 import { ErrorNote } from './AnswerView.tsx';
 import { Composer } from './Composer.tsx';
 import { Header } from './Header.tsx';
+import type { ViewEnv } from './env.ts';
 import { MessageList } from './MessageList.tsx';
 import { themeVariables } from './theme.ts';
 import { Welcome } from './Welcome.tsx';
@@ -21,6 +24,7 @@ export interface WindowLayout {
 export interface ChatPanelProps {
   config: ResolvedConfig;
   strings: Strings;
+  locale: string;
   layout: WindowLayout;
   onClose(): void;
   store: ChatStore;
@@ -31,7 +35,7 @@ export interface ChatPanelProps {
 const TITLE_ID = 'dcb-title';
 
 /** The whole chat window: header, conversation, composer. Reads signals, calls actions. */
-export function ChatPanel({ config, strings, layout, onClose, store, actions, inputRef }: ChatPanelProps) {
+export function ChatPanel({ config, strings, locale, layout, onClose, store, actions, inputRef }: ChatPanelProps) {
   const site = store.site.value?.site;
   const parameters = store.parameters.value;
   const boot = store.boot.value;
@@ -39,6 +43,22 @@ export function ChatPanel({ config, strings, layout, onClose, store, actions, in
   const hasConversation = useComputed(() => store.turns.value.length > 0 || store.live.value !== null);
   const imageBase = new URL(config.apiBase).origin;
   const linkBase = config.baseUrl;
+  const meta = store.meta.value;
+  const showWorkflowSteps = site?.show_workflow_steps !== false;
+  const env = useMemo<ViewEnv>(
+    () => ({
+      strings,
+      answerStrings: answerStrings(locale),
+      locale,
+      linkBase,
+      imageBase,
+      meta,
+      showWorkflowSteps,
+      avatar: { url: config.userVariables.avatar_url, name: config.userVariables.name },
+      actions,
+    }),
+    [meta, showWorkflowSteps],
+  );
   // Dify hides "new conversation" while the page pins a conversation (PROTOCOL.md §5.3).
   const canReset = !config.systemVariables.conversation_id && hasConversation.value;
 
@@ -79,16 +99,7 @@ export function ChatPanel({ config, strings, layout, onClose, store, actions, in
           />
         </div>
       ) : (
-        <MessageList
-          store={store}
-          actions={actions}
-          strings={strings}
-          linkBase={linkBase}
-          imageBase={imageBase}
-          avatar={{ url: config.userVariables.avatar_url, name: config.userVariables.name }}
-          titleId={TITLE_ID}
-          welcome={welcome}
-        />
+        <MessageList store={store} env={env} titleId={TITLE_ID} welcome={welcome} />
       )}
       <Composer
         strings={strings}

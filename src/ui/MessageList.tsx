@@ -1,18 +1,13 @@
 import { useComputed, useSignal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
-import type { Strings } from '../i18n/strings.ts';
-import type { ChatActions } from '../state/actions.ts';
 import type { ChatStore } from '../state/store.ts';
+import type { ViewEnv } from './env.ts';
 import { Chips } from './Welcome.tsx';
 import { TurnView } from './TurnView.tsx';
 
 export interface MessageListProps {
   store: ChatStore;
-  actions: ChatActions;
-  strings: Strings;
-  linkBase: string;
-  imageBase: string;
-  avatar?: { url?: string | undefined; name?: string | undefined } | undefined;
+  env: ViewEnv;
   titleId: string;
   welcome: preact.ComponentChildren;
 }
@@ -25,7 +20,8 @@ const STICKY_PX = 48;
  * "jump to latest" button appears), loads older messages at the top, and is a log whose live
  * announcements are made elsewhere, once per finished answer, so tokens are never read out.
  */
-export function MessageList({ store, actions, strings, linkBase, imageBase, avatar, titleId, welcome }: MessageListProps) {
+export function MessageList({ store, env, titleId, welcome }: MessageListProps) {
+  const { strings, actions } = env;
   const scroller = useRef<HTMLDivElement>(null);
   const stuck = useRef(true);
   const showJump = useSignal(false);
@@ -81,7 +77,6 @@ export function MessageList({ store, actions, strings, linkBase, imageBase, avat
   };
 
   const lastKey = turns[turns.length - 1]?.key;
-  const canRetry = (key: string) => key === lastKey && !liveKey;
   return (
     <div class="conversation-wrap">
       <div class="conversation" ref={scroller} onScroll={onScroll} role="log" aria-live="off" aria-labelledby={titleId} tabIndex={0}>
@@ -95,17 +90,9 @@ export function MessageList({ store, actions, strings, linkBase, imageBase, avat
         {!turns.length && !liveKey && welcome}
         <ol class="turns">
           {turns.map((turn) => (
-            <TurnView
-              key={turn.key}
-              turn={turn}
-              strings={strings}
-              linkBase={linkBase}
-              imageBase={imageBase}
-              avatar={avatar}
-              onRetry={canRetry(turn.key) ? actions.retry : undefined}
-            />
+            <TurnView key={turn.key} turn={turn} env={env} isLast={turn.key === lastKey && !liveKey} />
           ))}
-          {liveKey && <LiveTurn store={store} strings={strings} linkBase={linkBase} imageBase={imageBase} avatar={avatar} />}
+          {liveKey && <LiveTurn store={store} env={env} />}
         </ol>
         {!liveKey && (
           <Chips questions={store.suggestions.value} label={strings.suggestions} disabled={false} onAsk={(q) => actions.send(q)} />
@@ -122,7 +109,7 @@ export function MessageList({ store, actions, strings, linkBase, imageBase, avat
 }
 
 /** The turn being answered: the only component that re-renders on every stream event. */
-function LiveTurn({ store, ...rest }: { store: ChatStore; strings: Strings; linkBase: string; imageBase: string; avatar?: MessageListProps['avatar'] }) {
+function LiveTurn({ store, env }: { store: ChatStore; env: ViewEnv }) {
   const live = store.live.value;
-  return live ? <TurnView key={live.key} turn={live} {...rest} /> : null;
+  return live ? <TurnView key={live.key} turn={live} env={env} isLast={false} live /> : null;
 }

@@ -1,16 +1,16 @@
 import { Component } from 'preact';
-import type { Strings } from '../i18n/strings.ts';
 import type { Turn } from '../state/store.ts';
+import { AnswerActions } from './AnswerActions.tsx';
 import { AnswerView, ErrorNote } from './AnswerView.tsx';
+import type { ViewEnv } from './env.ts';
 
 export interface TurnViewProps {
   turn: Turn;
-  strings: Strings;
-  linkBase: string;
-  imageBase: string;
-  avatar?: { url?: string | undefined; name?: string | undefined } | undefined;
-  /** Retry is offered on the last settled turn only. */
-  onRetry?: ((key: string) => void) | undefined;
+  env: ViewEnv;
+  /** The last settled turn: it offers Retry and Regenerate. */
+  isLast: boolean;
+  /** The turn being answered right now (no actions yet). */
+  live?: boolean;
 }
 
 /**
@@ -20,17 +20,19 @@ export interface TurnViewProps {
 export class TurnView extends Component<TurnViewProps> {
   override shouldComponentUpdate(next: TurnViewProps) {
     const p = this.props;
-    return next.turn !== p.turn || next.onRetry !== p.onRetry || next.strings !== p.strings;
+    return next.turn !== p.turn || next.env !== p.env || next.isLast !== p.isLast || next.live !== p.live;
   }
 
-  override render({ turn, strings, linkBase, imageBase, avatar, onRetry }: TurnViewProps) {
-    const retry = onRetry ? () => onRetry(turn.key) : undefined;
+  override render({ turn, env, isLast, live }: TurnViewProps) {
+    const { strings, avatar, actions } = env;
+    const retry = isLast && !live ? () => actions.retry(turn.key) : undefined;
+    const settled = !live && !turn.failure && turn.answer.status !== 'waiting' && turn.answer.status !== 'streaming';
     return (
       <li class="turn">
         <div class="question">
           <p class="sr-only">{strings.you}:</p>
           <div class="question-text">{turn.query}</div>
-          {avatar?.url && <img class="avatar" src={avatar.url} alt={avatar.name ?? ''} referrerpolicy="no-referrer" />}
+          {avatar.url && <img class="avatar" src={avatar.url} alt={avatar.name ?? ''} referrerpolicy="no-referrer" />}
         </div>
         {turn.failure ? (
           <ErrorNote message={turn.failure.message} retryLabel={strings.retry} onRetry={turn.failure.retryable ? retry : undefined} />
@@ -38,10 +40,9 @@ export class TurnView extends Component<TurnViewProps> {
           <AnswerView
             answer={turn.answer}
             streamError={turn.streamError}
-            strings={strings}
-            linkBase={linkBase}
-            imageBase={imageBase}
+            env={env}
             onRetry={retry}
+            footer={settled ? <AnswerActions turn={turn} env={env} isLast={isLast} /> : null}
           />
         )}
       </li>

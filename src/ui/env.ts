@@ -1,0 +1,22 @@
+import type { AppMeta } from '../api/types.ts';
+import type { AnswerStrings } from '../i18n/answer-strings.ts';
+import type { Strings } from '../i18n/strings.ts';
+import type { ChatActions } from '../state/actions.ts';
+
+/**
+ * What every message needs besides its own data, as one object: turns re-render only when their
+ * turn or this object changes (it changes when the site's data arrives, not per token).
+ */
+export interface ViewEnv {
+  strings: Strings;
+  answerStrings: AnswerStrings;
+  locale: string;
+  /** Relative links in answers resolve against the app's base URL. */
+  linkBase: string;
+  /** Relative images resolve against the API origin, where Dify signs file URLs. */
+  imageBase: string;
+  meta: AppMeta | null;
+  showWorkflowSteps: boolean;
+  avatar: { url?: string | undefined; name?: string | undefined };
+  actions: ChatActions;
+}
