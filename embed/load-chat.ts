@@ -31,7 +31,12 @@ export function loadChatScript(url: string, container: ShadowRoot, nonce: string
   if (pending) return pending;
   pending = new Promise<ChatModule>((resolve, reject) => {
     const script = container.ownerDocument.createElement('script');
+    let settled = false;
     const done = (error?: Error, module?: ChatModule) => {
+      // `load` fires after a successful define(): it must not undo it. Evaluating the chat file
+      // twice would install a second @preact/signals on the shared Preact.
+      if (settled) return;
+      settled = true;
       script.remove();
       if (getHandoff() === handoff) setHandoff(undefined);
       if (error || !module) {

@@ -1,4 +1,4 @@
-import { apiErrorFromHttp, badResponse, isAutoRetryable, toApiError } from './errors.ts';
+import { apiErrorFromHttp, badResponse, isAutoRetryable, toApiError, type ApiError } from './errors.ts';
 
 /**
  * The one HTTP helper of the widget (DESIGN.md §3): URLs, passport headers, JSON, timeouts,
@@ -60,6 +60,8 @@ export interface RequestOptions {
   auth?: boolean;
   /** Allow automatic retry of busy/5xx answers (default true). */
   retry?: boolean;
+  /** Told before each automatic retry's wait, so the UI can show "busy, retrying in 3 s". */
+  onRetry?: (info: { error: ApiError; delayMs: number; attempt: number }) => void;
   accept?: string;
 }
 
@@ -180,6 +182,7 @@ export function createHttp(config: HttpConfig): Http {
         if (options.retry === false || !isAutoRetryable(err) || failures >= policy.attempts) throw err;
         const delay = retryDelay(policy, failures, err.retryAfterMs, random);
         if (delay === null) throw err;
+        options.onRetry?.({ error: err, delayMs: delay, attempt: failures });
         try {
           await sleep(delay, options.signal);
         } catch (sleepErr) {

@@ -1,6 +1,6 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ApiError, apiErrorFromFields, apiErrorFromHttp, badResponse, toApiError } from './errors.ts';
-import { linkSignal, type Http } from './http.ts';
+import { linkSignal, type Http, type RequestOptions } from './http.ts';
 import type { ChatMessagePayload, ErrorEvent, StreamEvent, WorkflowFinishedEvent } from './types.ts';
 
 /**
@@ -20,6 +20,8 @@ export interface StreamChatOptions {
    * ~10 s (§3.1) — for this long aborts the request. Also bounds the wait for response headers.
    */
   idleTimeoutMs?: number | undefined;
+  /** Told before each automatic retry of a busy or failing server, before the stream started. */
+  onRetry?: RequestOptions['onRetry'];
 }
 
 export interface StreamChatResult {
@@ -80,6 +82,7 @@ export async function streamChat(http: Http, payload: ChatMessagePayload, option
         signal: controller.signal,
         timeoutMs: idleTimeoutMs,
         accept: 'text/event-stream',
+        onRetry: options.onRetry,
       });
     } catch (err) {
       throw failure(err);

@@ -30,7 +30,16 @@ export function createChat(context: ChatContext): ChatInstance {
   let frame: WindowFrame | null = null;
   let container: HTMLElement | null = null;
 
+  const win = doc.defaultView ?? window;
+  const onOnline = () => actions.setOffline(false);
+  const onOffline = () => actions.setOffline(true);
+  win.addEventListener('online', onOnline);
+  win.addEventListener('offline', onOffline);
+  actions.setOffline(win.navigator.onLine === false);
+
   const cleanups = [
+    () => win.removeEventListener('online', onOnline),
+    () => win.removeEventListener('offline', onOffline),
     context.subscribe((view) => frame?.setDragging(view.dragging)),
     // Read the signals before touching the frame: `frame?.x(signal.value)` skips the read while
     // there is no frame yet, and the effect would never subscribe.

@@ -31,6 +31,10 @@ export const en = {
   /** `{n}` of `{total}` answers to this question. */
   answerNofM: 'Answer {n} of {total}',
   feedbackFailed: 'Your rating could not be saved.',
+  /** `{s}`: seconds until the automatic retry. */
+  retryingBusy: 'The assistant is busy. Trying again in {s} s…',
+  retryingServer: 'The server had a problem. Trying again in {s} s…',
+  offline: 'You are offline. Your message will be kept; send it again when you are back online.',
   starting: 'Connecting…',
   copyCode: 'Copy code',
   copied: 'Copied',
@@ -89,6 +93,9 @@ const zhHans: Strings = {
   nextAnswer: '下一个回答',
   answerNofM: '第 {n} 个回答，共 {total} 个',
   feedbackFailed: '评价未能保存。',
+  retryingBusy: '助手当前繁忙，{s} 秒后重试…',
+  retryingServer: '服务器出现问题，{s} 秒后重试…',
+  offline: '你已离线。你的消息会被保留，恢复网络后可再次发送。',
   starting: '正在连接…',
   copyCode: '复制代码',
   copied: '已复制',

@@ -37,6 +37,7 @@ export function createActions({ store, api, config, storage, strings, nextFrame 
   const keys = {
     conversation: storageKey('conversation', config.token, user),
     draft: storageKey('draft', config.token, user),
+    unanswered: storageKey('unanswered', config.token, user),
   };
   /** Aborted by destroy(): every request of this chat instance listens to it. */
   const lifetime = new AbortController();
@@ -139,6 +140,7 @@ export function createActions({ store, api, config, storage, strings, nextFrame 
           store.conversationId.value = conversationId;
           await loadHistory(false);
         }
+        restoreUnanswered();
       } catch (cause) {
         const error = toApiError(cause);
         if (error.kind === 'aborted') return;
@@ -152,8 +154,38 @@ export function createActions({ store, api, config, storage, strings, nextFrame 
     return booting;
   }
 
+  /**
+   * A question that got no answer (or a cut one) is kept across reloads with its Retry, so what
+   * the visitor typed is never lost. Only the last one, and only for the conversation it was in.
+   */
+  const rememberUnanswered = (turn: Turn | null) => {
+    if (!turn) return storage.remove(keys.unanswered);
+    const failure = turn.failure ?? turn.streamError;
+    if (failure) storage.set(keys.unanswered, JSON.stringify({ query: turn.query, conversationId: store.conversationId.value, failure }));
+    else storage.remove(keys.unanswered);
+  };
+
+  const restoreUnanswered = () => {
+    try {
+      const saved = JSON.parse(storage.get(keys.unanswered) ?? 'null') as { query?: unknown; conversationId?: unknown; failure?: TurnFailure } | null;
+      if (!saved || typeof saved.query !== 'string' || (saved.conversationId ?? null) !== store.conversationId.value) return;
+      const failure: TurnFailure = { kind: saved.failure?.kind ?? 'network', message: String(saved.failure?.message ?? strings.errors.network), retryable: true };
+      store.turns.value = [
+        ...store.turns.value,
+        { key: newKey(), query: saved.query, answer: emptyAnswer(), parentMessageId: lastAnswerId(), failure, streamError: null, variants: [] },
+      ];
+    } catch {
+      storage.remove(keys.unanswered);
+    }
+  };
+
   const settle = (turn: Turn) =>
     batch(() => {
+      store.retrying.value = null;
+      rememberUnanswered(turn);
+      // One turn per message id: never show the same answer twice.
+      const id = turn.answer.messageId;
+      if (id && !turn.failure) store.turns.value = store.turns.value.filter((t) => t.answer.messageId !== id);
       // A turn that failed before any answer keeps only the variants it had (a failed regenerate).
       if (!turn.failure) turn = { ...turn, variants: [...turn.variants, turn.answer] };
       store.turns.value = [...store.turns.value, turn];
@@ -204,7 +236,9 @@ export function createActions({ store, api, config, storage, strings, nextFrame 
         { query: turn.query, inputs: config.inputs, conversationId: startedIn, parentMessageId: turn.parentMessageId },
         {
           signal: controller.signal,
+          onRetry: ({ error, delayMs }) => (store.retrying.value = { kind: error.kind, at: Date.now() + delayMs }),
           onEvent(event) {
+            if (store.retrying.value) store.retrying.value = null;
             if (!isKnownStreamEvent(event)) console.debug(`[dify-chatbot] ignored the unknown stream event "${event.event}".`);
             show(reduceAnswer(answer, event));
             // PROTOCOL.md §3.6: the first event of a new conversation carries its id.
@@ -350,6 +384,11 @@ export function createActions({ store, api, config, storage, strings, nextFrame 
         store.live.value = null;
         forgetConversation();
       });
+      rememberUnanswered(null);
+    },
+    /** The browser's online state (the chat stage listens to online/offline events). */
+    setOffline(offline: boolean) {
+      store.offline.value = offline;
     },
     loadOlder: () => loadHistory(true),
     destroy() {

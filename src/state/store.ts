@@ -56,6 +56,10 @@ export function createStore() {
     draft: signal(''),
     /** One polite announcement for screen readers (a finished answer, an error). */
     announcement: signal(''),
+    /** An automatic retry is waiting (busy or failing server): what to say and when it fires. */
+    retrying: signal<{ kind: ApiErrorKind; at: number } | null>(null),
+    /** The browser says it is offline. */
+    offline: signal(false),
   };
 }
 

@@ -101,6 +101,11 @@ export function ChatPanel({ config, strings, locale, layout, onClose, store, act
       ) : (
         <MessageList store={store} env={env} titleId={TITLE_ID} welcome={welcome} />
       )}
+      {store.offline.value && (
+        <p class="offline-note" role="status">
+          {strings.offline}
+        </p>
+      )}
       <Composer
         strings={strings}
         draft={store.draft.value}

@@ -2,6 +2,7 @@ import { useComputed, useSignal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import type { ChatStore } from '../state/store.ts';
 import type { ViewEnv } from './env.ts';
+import { RetryNotice } from './RetryNotice.tsx';
 import { Chips } from './Welcome.tsx';
 import { TurnView } from './TurnView.tsx';
 
@@ -94,6 +95,7 @@ export function MessageList({ store, env, titleId, welcome }: MessageListProps) 
           ))}
           {liveKey && <LiveTurn store={store} env={env} />}
         </ol>
+        <RetryNotice store={store} strings={strings} />
         {!liveKey && (
           <Chips questions={store.suggestions.value} label={strings.suggestions} disabled={false} onAsk={(q) => actions.send(q)} />
         )}
