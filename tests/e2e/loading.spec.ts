@@ -1,0 +1,66 @@
+import { expect, test, widget } from './support/host-page.ts';
+import { uniqueUser } from './support/mock-control.ts';
+
+/** Records every request the page makes, as paths relative to their origin. */
+function recordRequests(page: import('@playwright/test').Page) {
+  const seen: string[] = [];
+  page.on('request', (r) => seen.push(new URL(r.url()).pathname));
+  return seen;
+}
+
+test('the host page pays for the bubble only: no chat file, no Dify request, no layout shift before intent', async ({ page, openHostPage, mock }) => {
+  const seen = recordRequests(page);
+  await page.addInitScript(() => {
+    (window as unknown as { shifts: number }).shifts = 0;
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) (window as unknown as { shifts: number }).shifts += (entry as unknown as { value: number }).value;
+    }).observe({ type: 'layout-shift', buffered: true });
+  });
+  await openHostPage({ config: { token: 'demo-chat', baseUrl: mock.url, prefetch: false, systemVariables: { user_id: uniqueUser() } } });
+  await expect(widget.bubble(page)).toBeVisible();
+  await page.waitForTimeout(2500);
+  expect(seen.filter((p) => p.startsWith('/api/'))).toEqual([]);
+  expect(seen.filter((p) => /\/chat-.*\.js$/.test(p))).toEqual([]);
+  expect(await page.evaluate(() => (window as unknown as { shifts: number }).shifts)).toBe(0);
+
+  // Intent: the chat file arrives, and the chat boots site, parameters and meta in parallel.
+  await widget.bubble(page).hover();
+  await expect.poll(() => seen.filter((p) => /\/chat-[\w-]+\.min\.js$/.test(p)).length).toBe(1);
+  await expect.poll(() => ['/api/site', '/api/parameters', '/api/meta'].every((p) => seen.includes(p))).toBe(true);
+});
+
+test('when the page is idle the chat file is fetched, still without talking to Dify', async ({ page, openHostPage, mock }) => {
+  const seen = recordRequests(page);
+  await openHostPage({ config: { token: 'demo-chat', baseUrl: mock.url, systemVariables: { user_id: uniqueUser() } } });
+  await expect.poll(() => seen.filter((p) => /\/chat-[\w-]+\.min\.js$/.test(p)).length, { timeout: 10_000 }).toBe(1);
+  await page.waitForTimeout(500);
+  expect(seen.filter((p) => p.startsWith('/api/'))).toEqual([]);
+  // Prefetched: opening is immediate.
+  await widget.bubble(page).click();
+  await expect(widget.composer(page)).toBeFocused();
+});
+
+test('a chat file that cannot load: the bubble says so, and the next click tries again', async ({ page, openHostPage, mock }) => {
+  let failing = true;
+  await page.route(/\/chat-[\w-]+\.min\.js$/, (route) => (failing ? route.abort('connectionrefused') : route.continue()));
+  await openHostPage({ config: { token: 'demo-chat', baseUrl: mock.url, prefetch: false, systemVariables: { user_id: uniqueUser() } } });
+  await widget.bubble(page).click();
+  await expect(widget.bubble(page)).toHaveAccessibleName(/could not be loaded/);
+  await expect(widget.bubble(page)).toHaveAttribute('aria-expanded', 'false');
+  await expect(page.locator('#dify-chatbot-bubble-button .status')).toBeVisible();
+  failing = false;
+  await widget.bubble(page).click();
+  await expect(widget.composer(page)).toBeFocused();
+  await expect(widget.bubble(page)).toHaveAccessibleName('Close chat');
+});
+
+test('the chat file is loaded from next to embed.min.js, not from the page', async ({ page, openHostPage, mock }) => {
+  const seen: string[] = [];
+  page.on('request', (r) => seen.push(r.url()));
+  await openHostPage({ config: { token: 'demo-chat', baseUrl: mock.url, prefetch: false }, scriptFromMock: true });
+  await widget.bubble(page).click();
+  await expect(widget.composer(page)).toBeFocused();
+  expect(seen.some((u) => u.startsWith(`${mock.url}/chat-`) && u.endsWith('.min.js'))).toBe(true);
+  // And it is not left in the page's <head> or body.
+  expect(await page.locator('head script[src*="chat-"], body > script[src*="chat-"]').count()).toBe(0);
+});
