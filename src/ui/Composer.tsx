@@ -26,8 +26,9 @@ export function Composer({ strings, draft, placeholder, busy, disabled, onDraft,
     // Grow with the text up to a limit, then scroll.
     const el = inputRef.current;
     if (!el) return;
-    el.style.height = 'auto';
-    el.style.height = `${Math.min(el.scrollHeight, MAX_ROWS_HEIGHT)}px`;
+    el.style.height = '';
+    // Rendered while the window is still hidden there is nothing to measure: keep rows=1.
+    if (el.scrollHeight > el.clientHeight) el.style.height = `${Math.min(el.scrollHeight, MAX_ROWS_HEIGHT)}px`;
   }, [draft]);
 
   const canSend = draft.trim().length > 0 && !busy && !disabled;

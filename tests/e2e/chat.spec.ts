@@ -211,3 +211,56 @@ test.describe('faults: a clear message, and Retry succeeds', () => {
     }
   });
 });
+
+test.describe('theme from the site (PROTOCOL §5.8)', () => {
+  test('chat_color_theme colours the header and the send button', async ({ page, openHostPage, mock }) => {
+    await mockControl(mock).app('demo-chat', { site: { chat_color_theme: '#E11D48', chat_color_theme_inverted: false } });
+    try {
+      await openChat(page, openHostPage, mock.url, { systemVariables: { user_id: uniqueUser() } });
+      const header = page.locator('#dify-chatbot-bubble-window .header');
+      await expect(header).toHaveCSS('background-color', 'rgb(225, 29, 72)');
+      await expect(header).toHaveCSS('color', 'rgb(255, 255, 255)');
+      await widget.composer(page).fill('x');
+      await expect(page.getByRole('button', { name: 'Send message' })).toHaveCSS('background-color', 'rgb(225, 29, 72)');
+    } finally {
+      await mockControl(mock).reset();
+    }
+  });
+
+  test('inverted: a white header with the theme colour as text and a grey rule', async ({ page, openHostPage, mock }) => {
+    await mockControl(mock).app('demo-chat', { site: { chat_color_theme: '#E11D48', chat_color_theme_inverted: true } });
+    try {
+      await openChat(page, openHostPage, mock.url, { systemVariables: { user_id: uniqueUser() } });
+      const header = page.locator('#dify-chatbot-bubble-window .header');
+      await expect(header).toHaveCSS('background-color', 'rgb(255, 255, 255)');
+      await expect(header).toHaveCSS('color', 'rgb(225, 29, 72)');
+      await expect(header).toHaveCSS('border-bottom-color', 'rgb(204, 204, 204)');
+    } finally {
+      await mockControl(mock).reset();
+    }
+  });
+
+  test("the page's CSS wins over the site's theme", async ({ page, openHostPage, mock }) => {
+    await openHostPage({
+      config: { token: 'demo-chat', baseUrl: mock.url, systemVariables: { user_id: uniqueUser() } },
+      head: '<style>#dify-chatbot-bubble-window { --dify-chatbot-primary-color: rgb(1, 120, 60); }</style>',
+    });
+    await widget.bubble(page).click();
+    await widget.composer(page).fill('x');
+    await expect(page.getByRole('button', { name: 'Send message' })).toHaveCSS('background-color', 'rgb(1, 120, 60)');
+  });
+});
+
+test('the embed defines no globals besides window.difyChatbot', async ({ page, openHostPage, mock }) => {
+  await page.addInitScript(() => {
+    (window as unknown as { before: string[] }).before = Object.getOwnPropertyNames(window);
+  });
+  await openHostPage({ config: { token: 'demo-chat', baseUrl: mock.url, systemVariables: { user_id: uniqueUser() } } });
+  await widget.bubble(page).click();
+  await expect(widget.composer(page)).toBeFocused();
+  const added = await page.evaluate(() => {
+    const before = new Set((window as unknown as { before: string[] }).before);
+    return Object.getOwnPropertyNames(window).filter((name) => !before.has(name) && name !== 'before' && name !== 'difyChatbotConfig');
+  });
+  expect(added).toEqual(['difyChatbot']);
+});
