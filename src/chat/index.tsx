@@ -3,7 +3,7 @@
  * through {@link ChatModule}; creating it touches no network until `prepare()` and adds nothing
  * to the page until `show()`.
  */
-import { effect, signal } from '@preact/signals';
+import { computed, effect, signal } from '@preact/signals';
 import { render } from 'preact';
 import { createApiClient } from '../api/client.ts';
 import { stringsFor } from '../i18n/strings.ts';
@@ -23,8 +23,10 @@ export function createChat(context: ChatContext): ChatInstance {
   const doc = context.bubble.ownerDocument;
   const api = createApiClient({ apiBase: config.apiBase, appCode: config.token, userId: config.systemVariables.user_id });
   const store = createStore();
-  const strings = stringsFor(context.locale);
-  const actions = createActions({ store, api, config, storage: safeStorage(), strings });
+  // DESIGN.md §3 i18n: the config's locale, then the site's default language, then the browser.
+  const locale = computed(() => config.systemVariables.locale ?? store.site.value?.site.default_language ?? context.locale ?? 'en');
+  const strings = computed(() => stringsFor(locale.value));
+  const actions = createActions({ store, api, config, storage: safeStorage(), strings: () => strings.value });
   const layout = { expanded: signal(false), isMobile: signal(false) };
   const inputRef: { current: HTMLTextAreaElement | null } = { current: null };
   let frame: WindowFrame | null = null;
@@ -58,7 +60,7 @@ export function createChat(context: ChatContext): ChatInstance {
     const created = createWindowFrame({
       doc,
       bubble: context.bubble,
-      label: store.site.value?.site.title || strings.chatWindow,
+      label: store.site.value?.site.title || strings.value.chatWindow,
       nonce: config.nonce,
       onEscape: context.requestClose,
       onMobileChange: (isMobile) => (layout.isMobile.value = isMobile),
@@ -72,7 +74,7 @@ export function createChat(context: ChatContext): ChatInstance {
       <ChatPanel
         config={config}
         strings={strings}
-        locale={context.locale ?? 'en'}
+        locale={locale}
         layout={layout}
         onClose={context.requestClose}
         store={store}

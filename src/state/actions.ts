@@ -14,7 +14,8 @@ export interface ActionDeps {
   api: ApiClient;
   config: ResolvedConfig;
   storage: SafeStorage;
-  strings: Strings;
+  /** The UI strings in force (the locale may change once the site's default language is known). */
+  strings: () => Strings;
   /**
    * Runs a callback before the next paint; stream events between two frames reach the store (and
    * the DOM) once. Defaults to requestAnimationFrame, or a 16 ms timer where there is none.
@@ -32,7 +33,7 @@ const HISTORY_PAGE = 20;
  * history. Network work goes through the API client; every answer change goes through the pure
  * reducer.
  */
-export function createActions({ store, api, config, storage, strings, nextFrame = defaultNextFrame }: ActionDeps) {
+export function createActions({ store, api, config, storage, strings: currentStrings, nextFrame = defaultNextFrame }: ActionDeps) {
   const user = config.systemVariables.user_id ?? 'DEFAULT';
   const keys = {
     conversation: storageKey('conversation', config.token, user),
@@ -49,7 +50,8 @@ export function createActions({ store, api, config, storage, strings, nextFrame 
   store.draft.value = storage.get(keys.draft) ?? '';
 
   const failureOf = (error: ApiError): TurnFailure => {
-    const headline = strings.errors[error.kind] ?? strings.errors.server;
+    const { errors } = currentStrings();
+    const headline = errors[error.kind] ?? errors.server;
     // The server's own words help where they name what is wrong (a missing input, a model error).
     const detailed = error.kind === 'invalid-input' || error.kind === 'model-error';
     return { kind: error.kind, message: detailed ? `${headline} ${error.message}` : headline, retryable: isRetryable(error) || error.kind === 'unauthorized' || error.kind === 'rate-limited' || error.kind === 'invalid-input' };
@@ -169,7 +171,7 @@ export function createActions({ store, api, config, storage, strings, nextFrame 
     try {
       const saved = JSON.parse(storage.get(keys.unanswered) ?? 'null') as { query?: unknown; conversationId?: unknown; failure?: TurnFailure } | null;
       if (!saved || typeof saved.query !== 'string' || (saved.conversationId ?? null) !== store.conversationId.value) return;
-      const failure: TurnFailure = { kind: saved.failure?.kind ?? 'network', message: String(saved.failure?.message ?? strings.errors.network), retryable: true };
+      const failure: TurnFailure = { kind: saved.failure?.kind ?? 'network', message: String(saved.failure?.message ?? currentStrings().errors.network), retryable: true };
       store.turns.value = [
         ...store.turns.value,
         { key: newKey(), query: saved.query, answer: emptyAnswer(), parentMessageId: lastAnswerId(), failure, streamError: null, variants: [] },
@@ -190,7 +192,7 @@ export function createActions({ store, api, config, storage, strings, nextFrame 
       if (!turn.failure) turn = { ...turn, variants: [...turn.variants, turn.answer] };
       store.turns.value = [...store.turns.value, turn];
       if (store.live.value?.key === turn.key) store.live.value = null;
-      store.announcement.value = announcementFor(turn, strings);
+      store.announcement.value = announcementFor(turn, currentStrings());
     });
 
   /** The answer the next question follows: the last one that exists on the server. */
@@ -371,7 +373,7 @@ export function createActions({ store, api, config, storage, strings, nextFrame 
         await api.feedback(messageId, rating, undefined, { signal: lifetime.signal });
       } catch {
         setRating(previous);
-        store.announcement.value = strings.feedbackFailed;
+        store.announcement.value = currentStrings().feedbackFailed;
       }
     },
     /** Retries the boot after a failure (e.g. the visitor was offline). */

@@ -1,4 +1,4 @@
-import { useComputed, type Signal } from '@preact/signals';
+import { useComputed, type ReadonlySignal, type Signal } from '@preact/signals';
 import { useMemo } from 'preact/hooks';
 import { answerStrings } from '../i18n/answer-strings.ts';
 import type { ResolvedConfig } from '../config/types.ts';
@@ -23,8 +23,8 @@ export interface WindowLayout {
 
 export interface ChatPanelProps {
   config: ResolvedConfig;
-  strings: Strings;
-  locale: string;
+  strings: ReadonlySignal<Strings>;
+  locale: ReadonlySignal<string>;
   layout: WindowLayout;
   onClose(): void;
   store: ChatStore;
@@ -35,7 +35,9 @@ export interface ChatPanelProps {
 const TITLE_ID = 'dcb-title';
 
 /** The whole chat window: header, conversation, composer. Reads signals, calls actions. */
-export function ChatPanel({ config, strings, locale, layout, onClose, store, actions, inputRef }: ChatPanelProps) {
+export function ChatPanel({ config, strings: stringsSignal, locale: localeSignal, layout, onClose, store, actions, inputRef }: ChatPanelProps) {
+  const strings = stringsSignal.value;
+  const locale = localeSignal.value;
   const site = store.site.value?.site;
   const parameters = store.parameters.value;
   const boot = store.boot.value;
@@ -57,7 +59,7 @@ export function ChatPanel({ config, strings, locale, layout, onClose, store, act
       avatar: { url: config.userVariables.avatar_url, name: config.userVariables.name },
       actions,
     }),
-    [meta, showWorkflowSteps],
+    [meta, showWorkflowSteps, strings, locale],
   );
   // Dify hides "new conversation" while the page pins a conversation (PROTOCOL.md §5.3).
   const canReset = !config.systemVariables.conversation_id && hasConversation.value;

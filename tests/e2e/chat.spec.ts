@@ -264,3 +264,22 @@ test('the embed defines no globals besides window.difyChatbot', async ({ page, o
   });
   expect(added).toEqual(['difyChatbot']);
 });
+
+test("the site's default language sets the chat's language when the config names none", async ({ page, openHostPage, mock }) => {
+  await mockControl(mock).app('demo-chat', { site: { default_language: 'zh-Hans' } });
+  try {
+    await openHostPage({ config: { token: 'demo-chat', baseUrl: mock.url, systemVariables: { user_id: uniqueUser() } } });
+    await widget.bubble(page).click();
+    await expect(page.getByRole('textbox', { name: '消息' })).toBeVisible();
+    await expect(page.getByRole('button', { name: '关闭聊天' }).last()).toBeVisible();
+  } finally {
+    await mockControl(mock).reset();
+  }
+});
+
+test('systemVariables.locale wins over the site and the browser', async ({ page, openHostPage, mock }) => {
+  await openHostPage({ config: { token: 'demo-chat', baseUrl: mock.url, systemVariables: { user_id: uniqueUser(), locale: 'zh-Hans' } } });
+  await expect(page.getByRole('button', { name: '打开聊天' })).toBeVisible();
+  await page.getByRole('button', { name: '打开聊天' }).click();
+  await expect(page.getByRole('textbox', { name: '消息' })).toBeFocused();
+});
