@@ -158,6 +158,8 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
       renderBubble();
       if (next.position && next.position !== previous.position) applyPosition(next.position);
       if (next.dragging !== previous.dragging) bubble.host.toggleAttribute('data-dragging', next.dragging);
+      // bubble.css hides the bubble under a phone's full-screen sheet, whose header closes it.
+      if (next.open !== previous.open) bubble.host.toggleAttribute('data-open', next.open);
     }),
   );
   renderBubble();

@@ -290,8 +290,11 @@ test.describe('on a phone', () => {
     expect([box.x, box.y, box.width, box.height]).toEqual([0, 0, 375, 667]);
     expect(await page.evaluate(() => getComputedStyle(document.documentElement).overflow)).toBe('hidden');
     await expect(composer(page)).toHaveCSS('font-size', '16px');
+    // The bubble would cover the sheet's composer: it hides until the sheet closes.
+    await expect(bubbleButton(page)).toBeHidden();
     await page.getByRole('button', { name: 'Close chat' }).last().tap();
     await expect(windowHost(page)).toBeHidden();
+    await expect(bubbleButton(page)).toBeVisible();
     expect(await page.evaluate(() => getComputedStyle(document.documentElement).overflow)).toBe('visible');
   });
 });
