@@ -10,6 +10,7 @@ import {
   UNIVERSAL_IMPORTANT,
   UNIVERSAL_INHERITED,
 } from './support/hostile-css.ts';
+import { mockControl } from './support/mock-control.ts';
 import { attachDiff, comparePngs, describeDiff, type PixelDiff } from './support/pixels.ts';
 
 /*
@@ -178,6 +179,65 @@ test.describe('page CSS must not change the widget', () => {
     const win = (await widget.window(page).boundingBox())!;
     expect([win.width, win.height]).toEqual([720, 600]);
   });
+});
+
+/**
+ * Computed styles of every element of the last answer, in document order. Markdown answers use
+ * more elements than the welcome (headings, lists, tables, code): a unit relative to the page
+ * (rem, vw of a font) or an inherited property shows up here even where no pixels were compared.
+ */
+async function answerStyles(page: Page) {
+  await expect(widget.bubble(page)).toBeVisible();
+  await widget.bubble(page).click();
+  await widget.composer(page).fill('Show me some markdown');
+  await widget.composer(page).press('Enter');
+  const answer = page.locator('#dify-chatbot-bubble-window .turn .answer').last();
+  await expect(answer).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+  return answer.evaluate((root) => {
+    const props = [
+      'font-size', 'font-family', 'font-weight', 'font-style', 'line-height', 'color', 'background-color', 'margin', 'padding',
+      'border', 'letter-spacing', 'word-spacing', 'text-transform', 'text-align', 'text-indent', 'white-space', 'display', 'list-style-type',
+    ];
+    return [root, ...root.querySelectorAll('*')].map((el) => {
+      const s = getComputedStyle(el);
+      return `${el.localName}.${[...el.classList].join('.')} ${props.map((p) => `${p}: ${s.getPropertyValue(p)}`).join('; ')}`;
+    });
+  });
+}
+
+const answerReference = new Map<string, Promise<string[]>>();
+
+test.describe('page CSS must not change how answers render', () => {
+  test.beforeEach(async ({ mock }) => {
+    await mockControl(mock).settings({ tokenDelayMs: 2 });
+  });
+
+  for (const c of [
+    { name: '`html { font-size: 10px }`', css: ROOT_FONT_SIZE },
+    { name: '`* { … !important }` on everything', css: UNIVERSAL_IMPORTANT + UNIVERSAL_INHERITED },
+  ]) {
+    test(`a markdown answer (headings, lists, table, code, quote) has the same computed styles on a page with ${c.name}`, async ({ page, browser, site, mock, openHostPage }) => {
+      let expected = answerReference.get(mock.url);
+      if (!expected) {
+        expected = (async () => {
+          const plain = await browser.newPage({ viewport: page.viewportSize()! });
+          try {
+            await plain.goto(site.add(hostPageHtml({ config: { token: TOKEN, baseUrl: mock.url }, body: BODY }, mock.url)));
+            return await answerStyles(plain);
+          } finally {
+            await plain.close();
+          }
+        })();
+        answerReference.set(mock.url, expected);
+      }
+      await openHostPage({ config: { token: TOKEN, baseUrl: mock.url }, body: BODY, head: `<style>${c.css}</style>` });
+      const actual = await answerStyles(page);
+      const reference = await expected;
+      expect(actual.length, 'the same elements').toBe(reference.length);
+      const differences = actual.flatMap((line, i) => (line === reference[i] ? [] : [`expected ${reference[i]}\n     got ${line}`]));
+      expect(differences.slice(0, 5).join('\n')).toBe('');
+    });
+  }
 });
 
 /** Computed styles of a few page elements and document-level facts the widget could disturb. */
