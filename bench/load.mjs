@@ -240,6 +240,9 @@ try {
   // Warm the server's code paths up first.
   for (let i = 0; i < 4; i++) await chat(mock.url, i, limit.signal);
   for (let i = 0; i < ROUNDS && !limit.signal.aborted; i++) rounds.push(await round(mock, limit.signal));
+} catch (error) {
+  if (!mock.alive) console.error(`the mock server exited (${mock.exitStatus})${mock.stderr ? `:\n${mock.stderr.slice(-2000)}` : ''}`);
+  throw error;
 } finally {
   clearTimeout(timer);
   await mock.stop();

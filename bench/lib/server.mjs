@@ -16,6 +16,7 @@ export const MOCK_BUNDLE = resolve(ROOT, 'dist', 'mock', 'server.js');
  * @property {number} pid
  * @property {boolean} alive  the process has not exited
  * @property {string} exitStatus  the signal or exit code it ended with
+ * @property {string} stderr  what it wrote to stderr
  * @property {() => Promise<void>} stop  SIGTERM, then SIGKILL after 3 s
  */
 
@@ -59,6 +60,9 @@ export async function startMock({ tokenDelayMs = 10 } = {}) {
     },
     get exitStatus() {
       return child.signalCode ?? `exit code ${child.exitCode}`;
+    },
+    get stderr() {
+      return stderr;
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
