@@ -3,6 +3,7 @@
  * the UI switches on. The mapping from Dify's `{code, message, status}` bodies follows
  * PROTOCOL.md §4.2; the same mapping is used for HTTP errors and for `error` stream events (§3.5).
  */
+import { parseJson } from './json.ts';
 
 export type ApiErrorKind =
   /** fetch rejected: offline, DNS, CORS, connection reset; also a stream cut mid-way (`interrupted`). */
@@ -309,7 +310,7 @@ function isAbortError(err: unknown): boolean {
 function parseJsonObject(text: string): Record<string, unknown> | null {
   if (!text) return null;
   try {
-    const value: unknown = JSON.parse(text);
+    const value: unknown = parseJson(text);
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
   } catch {
     return null;

@@ -1,3 +1,4 @@
+import { parseJson } from './json.ts';
 import { apiErrorFromHttp, badResponse, isAutoRetryable, toApiError, type ApiError } from './errors.ts';
 
 /**
@@ -204,7 +205,7 @@ export function createHttp(config: HttpConfig): Http {
         // Only 2xx bodies get here; an empty one (e.g. text-to-audio before the answer exists, §2.9) is null.
         if (!text.trim()) return null as T;
         try {
-          return JSON.parse(text) as T;
+          return parseJson(text) as T;
         } catch {
           throw badResponse('JSON', { status: res.status, contentType: res.headers.get('content-type'), bodyText: text });
         }

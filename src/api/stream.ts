@@ -1,3 +1,4 @@
+import { parseJson } from './json.ts';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ApiError, apiErrorFromFields, apiErrorFromHttp, badResponse, toApiError } from './errors.ts';
 import { linkSignal, type Http, type RequestOptions } from './http.ts';
@@ -158,7 +159,7 @@ async function rejectNonStream(response: Response): Promise<void> {
 
 function parseErrorFields(text: string): { status: number } | null {
   try {
-    const value: unknown = JSON.parse(text);
+    const value: unknown = parseJson(text);
     if (!isRecord(value)) return null;
     const status = typeof value.status === 'number' ? value.status : 0;
     return status >= 400 || typeof value.code === 'string' ? { status: status >= 400 ? status : 500 } : null;
@@ -176,7 +177,7 @@ function parseErrorFields(text: string): { status: number } | null {
 export function toStreamEvent(message: EventSourceMessage): StreamEvent | null {
   let value: unknown;
   try {
-    value = JSON.parse(message.data);
+    value = parseJson(message.data);
   } catch {
     console.warn('[dify-chatbot] skipped a malformed stream event:', preview(message.data));
     return null;

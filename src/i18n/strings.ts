@@ -31,6 +31,7 @@ export const en = {
   /** `{n}` of `{total}` answers to this question. */
   answerNofM: 'Answer {n} of {total}',
   feedbackFailed: 'Your rating could not be saved.',
+  answerFailed: 'The answer could not be completed:',
   /** `{s}`: seconds until the automatic retry. */
   retryingBusy: 'The assistant is busy. Trying again in {s} s…',
   retryingServer: 'The server had a problem. Trying again in {s} s…',
@@ -93,6 +94,7 @@ const zhHans: Strings = {
   nextAnswer: '下一个回答',
   answerNofM: '第 {n} 个回答，共 {total} 个',
   feedbackFailed: '评价未能保存。',
+  answerFailed: '回答未能完成：',
   retryingBusy: '助手当前繁忙，{s} 秒后重试…',
   retryingServer: '服务器出现问题，{s} 秒后重试…',
   offline: '你已离线。你的消息会被保留，恢复网络后可再次发送。',

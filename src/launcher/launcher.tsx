@@ -11,6 +11,7 @@ import { applyContainerProps } from './container-props.ts';
 import { createDragHandlers } from './drag.ts';
 import { clampBubble, parseStoredPosition, type BubblePosition } from './position.ts';
 import { createShadowHost } from './shadow-host.ts';
+import { shieldPreactOptions } from './preact-options.ts';
 import { createLauncherState } from './state.ts';
 import { viewportSize } from './viewport.ts';
 
@@ -37,6 +38,7 @@ export interface Launcher {
  * when idle, or at the latest on click. Everything it adds is undone by `destroy()`.
  */
 export function startLauncher(config: ResolvedConfig, options: LauncherOptions): Launcher {
+  shieldPreactOptions();
   const doc = options.document ?? document;
   const win = doc.defaultView ?? window;
   const locale = config.systemVariables.locale ?? win.navigator?.language;

@@ -8,7 +8,11 @@ export function createShadowHost(doc: Document, tagName: string, id: string, css
   host: HTMLElement;
   root: ShadowRoot;
 } {
-  const host = doc.createElement(tagName);
+  // A page that defined our tag name (with its own shadow root) must not stop the widget.
+  const registry = doc.defaultView?.customElements;
+  let name = tagName;
+  for (let n = 2; registry?.get(name); n++) name = `${tagName}-${n}`;
+  const host = doc.createElement(name);
   host.id = id;
   const root = host.attachShadow({ mode: 'open' });
   adoptStyles(root, css, nonce);

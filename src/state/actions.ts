@@ -49,9 +49,11 @@ export function createActions({ store, api, config, storage, strings: currentStr
 
   store.draft.value = storage.get(keys.draft) ?? '';
 
-  const failureOf = (error: ApiError): TurnFailure => {
-    const { errors } = currentStrings();
-    const headline = errors[error.kind] ?? errors.server;
+  const failureOf = (error: ApiError, inStream = false): TurnFailure => {
+    const strings = currentStrings();
+    const { errors } = strings;
+    // An error event during the answer: the question was sent, the answer failed (e.g. a workflow run).
+    const headline = inStream && error.kind === 'invalid-input' ? strings.answerFailed : (errors[error.kind] ?? errors.server);
     // The server's own words help where they name what is wrong (a missing input, a model error).
     const detailed = error.kind === 'invalid-input' || error.kind === 'model-error';
     return { kind: error.kind, message: detailed ? `${headline} ${error.message}` : headline, retryable: isRetryable(error) || error.kind === 'unauthorized' || error.kind === 'rate-limited' || error.kind === 'invalid-input' };
@@ -86,7 +88,10 @@ export function createActions({ store, api, config, storage, strings: currentStr
     const out: Turn[] = [];
     for (const turn of turns) {
       const previous = out[out.length - 1];
-      if (previous && turn.parentMessageId && previous.parentMessageId === turn.parentMessageId && previous.query === turn.query) {
+      // Siblings of a conversation's first question both have no parent; elsewhere a missing parent
+      // is legacy linear history, where two equal questions in a row are not siblings.
+      const siblings = previous && previous.query === turn.query && previous.parentMessageId === turn.parentMessageId && (turn.parentMessageId !== null || out.length === 1);
+      if (previous && siblings) {
         out[out.length - 1] = { ...turn, variants: [...previous.variants, turn.answer] };
       } else out.push(turn);
     }
@@ -98,7 +103,9 @@ export function createActions({ store, api, config, storage, strings: currentStr
     if (!conversationId || store.historyStatus.value === 'loading') return;
     store.historyStatus.value = 'loading';
     try {
-      const firstId = older ? store.turns.value[0]?.answer.messageId ?? undefined : undefined;
+      // The oldest message loaded: a folded turn's first variant, not the answer it shows.
+      const oldest = store.turns.value[0];
+      const firstId = older ? (oldest?.variants[0]?.messageId ?? oldest?.answer.messageId ?? undefined) : undefined;
       const page = await api.messages({ conversationId, firstId, limit: HISTORY_PAGE, signal: lifetime.signal });
       if (store.conversationId.value !== conversationId) return;
       const loaded = foldSiblings(page.data.map(turnFromHistory));
@@ -205,12 +212,22 @@ export function createActions({ store, api, config, storage, strings: currentStr
     return null;
   };
 
-  async function run(turn: Turn, conversationRetried = false): Promise<void> {
+  /**
+   * Streams the answer of `turn`. A new question (`followLast`) learns its parent only here, after
+   * the boot and its history: asked while the history was loading, it must still continue the
+   * conversation's last answer rather than start a new thread.
+   */
+  async function run(turn: Turn, followLast = false, conversationRetried = false): Promise<void> {
     await boot();
     if (lifetime.signal.aborted) return;
     if (store.boot.value !== 'ready') {
       settle({ ...turn, failure: store.bootError.value ?? failureOf(toApiError(null)) });
       return;
+    }
+    const parent = followLast ? lastAnswerId() : turn.parentMessageId;
+    if (parent !== turn.parentMessageId) {
+      turn = { ...turn, parentMessageId: parent };
+      if (store.live.value?.key === turn.key) store.live.value = turn;
     }
     const controller = new AbortController();
     const onLifetimeEnd = () => controller.abort();
@@ -221,6 +238,7 @@ export function createActions({ store, api, config, storage, strings: currentStr
     let frameQueued = false;
     const flush = () => {
       frameQueued = false;
+      if (lifetime.signal.aborted) return;
       const live = store.live.value;
       if (live?.key === turn.key && live.answer !== answer) store.live.value = { ...live, answer };
     };
@@ -240,6 +258,7 @@ export function createActions({ store, api, config, storage, strings: currentStr
           signal: controller.signal,
           onRetry: ({ error, delayMs }) => (store.retrying.value = { kind: error.kind, at: Date.now() + delayMs }),
           onEvent(event) {
+            if (lifetime.signal.aborted) return;
             if (store.retrying.value) store.retrying.value = null;
             if (!isKnownStreamEvent(event)) console.debug(`[dify-chatbot] ignored the unknown stream event "${event.event}".`);
             show(reduceAnswer(answer, event));
@@ -250,13 +269,14 @@ export function createActions({ store, api, config, storage, strings: currentStr
           },
         },
       );
-      settle({ ...turn, answer, streamError: result.error ? failureOf(result.error) : null });
+      settle({ ...turn, answer, streamError: result.error ? failureOf(result.error, true) : null });
       if (!result.error) afterAnswer(answer, !startedIn);
     } catch (cause) {
       const error = toApiError(cause);
       if (lifetime.signal.aborted) return;
       if (error.kind === 'aborted') {
-        settle({ ...turn, answer: finishAnswer(answer, 'stopped') });
+        // Stopped by the visitor; not when "new conversation" already cleared it away.
+        if (store.live.value?.key === turn.key) settle({ ...turn, answer: finishAnswer(answer, 'stopped') });
       } else if (error.interrupted) {
         // Never re-sent automatically: the server may have answered (no duplicate answers).
         settle({ ...turn, answer: finishAnswer(answer, 'interrupted'), streamError: failureOf(error) });
@@ -265,7 +285,7 @@ export function createActions({ store, api, config, storage, strings: currentStr
         forgetConversation();
         const fresh = { ...turn, parentMessageId: null };
         store.live.value = fresh;
-        return run(fresh, true);
+        return run(fresh, false, true);
       } else {
         settle({ ...turn, failure: failureOf(error) });
       }
@@ -304,12 +324,12 @@ export function createActions({ store, api, config, storage, strings: currentStr
     send(text: string): boolean {
       const query = text.trim();
       if (!query || store.live.value || lifetime.signal.aborted) return false;
-      const turn: Turn = { key: newKey(), query, answer: emptyAnswer(), parentMessageId: lastAnswerId(), failure: null, streamError: null, variants: [] };
+      const turn: Turn = { key: newKey(), query, answer: emptyAnswer(), parentMessageId: null, failure: null, streamError: null, variants: [] };
       batch(() => {
         store.suggestions.value = [];
         store.live.value = turn;
       });
-      void run(turn);
+      void run(turn, true);
       return true;
     },
     /** Stops the answer being streamed: tells the server (§2.5) and stops reading. */

@@ -1,6 +1,6 @@
 import { useComputed, useSignal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
-import type { ChatStore } from '../state/store.ts';
+import type { ChatStore, Turn } from '../state/store.ts';
 import type { ViewEnv } from './env.ts';
 import { RetryNotice } from './RetryNotice.tsx';
 import { Chips } from './Welcome.tsx';
@@ -26,23 +26,35 @@ export function MessageList({ store, env, titleId, welcome }: MessageListProps) 
   const scroller = useRef<HTMLDivElement>(null);
   const stuck = useRef(true);
   const showJump = useSignal(false);
-  const anchor = useRef<{ height: number; top: number } | null>(null);
+  const anchor = useRef<{ height: number; top: number; firstKey: string | undefined } | null>(null);
   const content = useRef<HTMLDivElement>(null);
   const turns = store.turns.value;
   // Only the live turn's own component reads every token; the list re-renders per turn.
   const liveKey = useComputed(() => store.live.value?.key ?? null).value;
 
+  const firstKey = turns[0]?.key;
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
     if (anchor.current) {
-      // Older messages were prepended: keep what the visitor was looking at in place.
+      // Older messages were prepended (renders in between, e.g. "loading", keep the anchor):
+      // keep what the visitor was looking at in place.
+      if (anchor.current.firstKey === firstKey) return;
       el.scrollTop = el.scrollHeight - anchor.current.height + anchor.current.top;
       anchor.current = null;
     } else if (stuck.current) {
       el.scrollTop = el.scrollHeight;
     }
   });
+
+  useLayoutEffect(() => {
+    // A new question: the visitor wants to see it and its answer, wherever they had scrolled.
+    const el = scroller.current;
+    if (!liveKey || !el) return;
+    stuck.current = true;
+    showJump.value = false;
+    el.scrollTop = el.scrollHeight;
+  }, [liveKey]);
 
   useEffect(() => {
     // Follow growing content (tokens, images loading) while the visitor is at the bottom.
@@ -57,8 +69,11 @@ export function MessageList({ store, env, titleId, welcome }: MessageListProps) 
 
   const loadOlder = () => {
     const el = scroller.current;
-    if (el) anchor.current = { height: el.scrollHeight, top: el.scrollTop };
-    void actions.loadOlder();
+    if (el) anchor.current = { height: el.scrollHeight, top: el.scrollTop, firstKey: store.turns.value[0]?.key };
+    void actions.loadOlder().finally(() => {
+      // Nothing was prepended (an error, or nothing older): stop holding the position.
+      if (anchor.current?.firstKey === store.turns.value[0]?.key) anchor.current = null;
+    });
   };
 
   const onScroll = () => {
@@ -89,11 +104,13 @@ export function MessageList({ store, env, titleId, welcome }: MessageListProps) 
         )}
         {store.historyStatus.value === 'failed' && <p class="answer-note">{strings.historyFailed}</p>}
         {!turns.length && !liveKey && welcome}
+        {/* One flat keyed list: the live slot must sit among the settled ones, not after a nested
+            array, or Preact would rebuild the turn when it settles. */}
         <ol class="turns">
-          {turns.map((turn) => (
-            <TurnView key={turn.key} turn={turn} env={env} isLast={turn.key === lastKey && !liveKey} />
-          ))}
-          {liveKey && <LiveTurn store={store} env={env} />}
+          {[
+            ...turns.map((turn) => <TurnSlot key={turn.key} turn={turn} env={env} isLast={turn.key === lastKey && !liveKey} />),
+            ...(liveKey ? [<TurnSlot key={liveKey} store={store} env={env} isLast={false} />] : []),
+          ]}
         </ol>
         <RetryNotice store={store} strings={strings} />
         {!liveKey && (
@@ -110,8 +127,12 @@ export function MessageList({ store, env, titleId, welcome }: MessageListProps) 
   );
 }
 
-/** The turn being answered: the only component that re-renders on every stream event. */
-function LiveTurn({ store, env }: { store: ChatStore; env: ViewEnv }) {
-  const live = store.live.value;
-  return live ? <TurnView key={live.key} turn={live} env={env} isLast={false} live /> : null;
+/**
+ * One turn of the list, live or settled. The same component type under the same key for both
+ * keeps the DOM when an answer settles, so what the visitor opened meanwhile (the workflow panel,
+ * a tool call) stays open. Only the live slot reads `store.live`, i.e. re-renders per token.
+ */
+function TurnSlot({ turn, store, env, isLast }: { turn?: Turn; store?: ChatStore; env: ViewEnv; isLast: boolean }) {
+  const shown = turn ?? store?.live.value;
+  return shown ? <TurnView turn={shown} env={env} isLast={isLast} live={!turn} /> : null;
 }

@@ -26,7 +26,9 @@ export class TurnView extends Component<TurnViewProps> {
   override render({ turn, env, isLast, live }: TurnViewProps) {
     const { strings, avatar, actions } = env;
     const retry = isLast && !live ? () => actions.retry(turn.key) : undefined;
-    const settled = !live && !turn.failure && turn.answer.status !== 'waiting' && turn.answer.status !== 'streaming';
+    // Copy, rate and regenerate a finished answer; a failed one offers Retry instead.
+    const status = turn.answer.status;
+    const settled = !live && !turn.failure && !turn.streamError && status !== 'waiting' && status !== 'streaming' && status !== 'error';
     return (
       <li class="turn">
         <div class="question">

@@ -145,6 +145,10 @@ test('older messages load when the visitor scrolls up (first_id paging)', async 
   await page.locator('#dify-chatbot-bubble-window .conversation').evaluate((el) => el.scrollTo({ top: 0 }));
   await expect(turns(page)).toHaveCount(25);
   await expect(turns(page).first().locator('.question-text')).toHaveText('question 1');
+  // The older page went in above what the visitor was reading: the view did not jump to the top.
+  const list = page.locator('#dify-chatbot-bubble-window .conversation');
+  await expect.poll(() => list.evaluate((el) => el.scrollTop)).toBeGreaterThan(200);
+  await expect(turns(page).nth(5)).toBeInViewport();
   const paging = (await mockControl(mock).requests('/api/messages')).filter((r) => r.query.conversation_id === conversation && r.query.first_id);
   expect(paging.length).toBeGreaterThanOrEqual(1);
 });

@@ -31,7 +31,8 @@ export function AgentSteps({ thoughts, files, meta, locale, imageBase, running, 
         const tools = toolNames(t.tool);
         const busy = running && !t.observation;
         const stepFiles = t.fileIds.length ? files.filter((f) => t.fileIds.includes(f.id)) : [];
-        const firstLabel = toolLabel(t.toolLabels, tools[0] ?? '', locale);
+        // Dify does not say which of a round's tools made a file, so name them all rather than guess.
+        const madeBy = tools.map((tool) => toolLabel(t.toolLabels, tool, locale)).join(', ');
         return (
           <li key={t.id} class="dcb-agent-step" data-state={busy ? 'running' : 'done'}>
             {tools.map((tool, i) => (
@@ -50,7 +51,7 @@ export function AgentSteps({ thoughts, files, meta, locale, imageBase, running, 
               <ul class="dcb-step-files">
                 {stepFiles.map((f) => (
                   <li key={f.id} class="dcb-file">
-                    <FileView file={f} imageBase={imageBase} strings={strings} alt={fill(strings.toolImageAlt, { tool: firstLabel })} />
+                    <FileView file={f} imageBase={imageBase} strings={strings} alt={fill(strings.toolImageAlt, { tool: madeBy })} />
                   </li>
                 ))}
               </ul>

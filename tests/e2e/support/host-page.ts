@@ -113,7 +113,7 @@ export { expect } from '@playwright/test';
 
 export function hostPageHtml(options: HostPageOptions, mockUrl: string): string {
   const configScript =
-    options.config === undefined ? '' : `<script>window.difyChatbotConfig = ${JSON.stringify(options.config)};</script>`;
+    options.config === undefined ? '' : `<script>window.difyChatbotConfig = ${JSON.stringify(options.config).replace(/</g, "\\u003c")};</script>`;
   const src = options.scriptFromMock ? `${mockUrl}/embed.min.js` : '/embed.min.js';
   const tag = `<script src="${src}" id="embed-script" ${options.scriptAttributes ?? ''}></script>`;
   const tags = options.twice ? tag + tag.replace('embed-script', 'embed-script-2') : tag;

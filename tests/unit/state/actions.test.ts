@@ -786,7 +786,7 @@ describe('history folding', () => {
     expect(lastCall(h.api).request.parentMessageId).toBe('c');
   });
 
-  it('does not fold roots, legacy linear items or different questions', async () => {
+  it('folds a regenerated first question (both roots), but not legacy linear items or different questions', async () => {
     const legacy = '00000000-0000-0000-0000-000000000000';
     const h = await withHistory([
       historyItem('r1', 'Hi', 'Hello', null),
@@ -796,7 +796,9 @@ describe('history folding', () => {
       historyItem('x1', 'Question', 'One', 'l2'),
       historyItem('x2', 'Other question', 'Two', 'l2'),
     ]);
-    expect(h.store.turns.value.map((t) => t.variants.length)).toEqual([1, 1, 1, 1, 1, 1]);
+    // Dify regenerates a conversation's first question with parent_message_id null: the two roots
+    // are siblings (PROTOCOL.md §2.7, buildChatItemTree). Legacy linear items are not.
+    expect(h.store.turns.value.map((t) => t.variants.length)).toEqual([2, 1, 1, 1, 1]);
   });
 
   it('regenerate of a folded history turn adds a third variant', async () => {
