@@ -67,6 +67,7 @@ test('stop: the partial answer stays, marked stopped, and the server is told', a
   await openChat(page, openHostPage, mock.url, { systemVariables: { user_id: uniqueUser() } });
   await ask(page, 'Tell me something long please');
   await expect(lastAnswer(page)).toHaveAttribute('data-status', 'streaming');
+  await expect(lastAnswer(page).locator('.dcb-md')).toContainText(/\w{3}/);
   await page.getByRole('button', { name: 'Stop answering' }).click();
   await expect(lastAnswer(page)).toHaveAttribute('data-status', 'stopped');
   await expect(lastAnswer(page)).toContainText('Stopped');
