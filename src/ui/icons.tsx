@@ -1,8 +1,9 @@
 /** Icons as JSX (never HTML strings). Decorative: the buttons carry the accessible names. */
-type IconProps = { size?: number };
+type IconProps = { size?: number; class?: string };
 
-const Svg = ({ size = 20, children }: IconProps & { children: preact.ComponentChildren }) => (
-  <svg class="icon" width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+/** The one decorative 24×24 stroke-icon frame every icon of the chat uses. */
+export const Svg = ({ size = 20, class: className = 'icon', children }: IconProps & { children: preact.ComponentChildren }) => (
+  <svg class={className} width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
     {children}
   </svg>
 );

@@ -3,6 +3,7 @@ import { fill, type AnswerStrings } from '../../i18n/answer-strings.ts';
 import { safeImageSrc } from '../../markdown/index.ts';
 import type { AgentThought, AnswerFile } from '../../state/answer.ts';
 import { FileView } from './AnswerFiles.tsx';
+import { Svg } from '../icons.tsx';
 
 export interface AgentStepsProps {
   thoughts: AgentThought[];
@@ -117,9 +118,9 @@ function ToolIcon({ icon }: { icon: Icon }) {
 
 function CheckIcon() {
   return (
-    <svg class="dcb-step-check" width="14" height="14" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+    <Svg class="dcb-step-check" size={14}>
       <path d="M20 6 9 17l-5-5" />
-    </svg>
+    </Svg>
   );
 }
 

@@ -1,5 +1,6 @@
 import { fill, type AnswerStrings } from '../../i18n/answer-strings.ts';
 import type { Answer } from '../../state/answer.ts';
+import { Svg } from '../icons.tsx';
 
 export interface AnswerBadgesProps {
   annotation: Answer['annotation'];
@@ -32,8 +33,8 @@ export function AnswerBadges({ annotation, replacedReason, strings }: AnswerBadg
 
 function PenIcon() {
   return (
-    <svg class="dcb-badge-icon" width="12" height="12" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+    <Svg class="dcb-badge-icon" size={12}>
       <path d="M12 20h9M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z" />
-    </svg>
+    </Svg>
   );
 }

@@ -1,6 +1,7 @@
 import type { AnswerFile } from '../../state/answer.ts';
 import type { AnswerStrings } from '../../i18n/answer-strings.ts';
 import { safeImageSrc, safeLinkHref } from '../../markdown/index.ts';
+import { Svg } from '../icons.tsx';
 
 export interface AnswerFilesProps {
   files: AnswerFile[];
@@ -78,9 +79,9 @@ function fileName(f: AnswerFile): string {
 
 function FileIcon() {
   return (
-    <svg class="dcb-file-icon" width="16" height="16" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+    <Svg class="dcb-file-icon" size={16}>
       <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8Z" />
       <path d="M14 3v5h5M12 12v6M9 15l3 3 3-3" />
-    </svg>
+    </Svg>
   );
 }

@@ -1,6 +1,7 @@
 import { useId, useState } from 'preact/hooks';
 import type { RetrieverResource } from '../../api/types.ts';
 import { fill, type AnswerStrings } from '../../i18n/answer-strings.ts';
+import { Svg } from '../icons.tsx';
 
 export interface CitationsProps {
   resources: RetrieverResource[];
@@ -104,9 +105,9 @@ export function formatScore(score: unknown): string {
 
 function DocIcon() {
   return (
-    <svg class="dcb-source-icon" width="14" height="14" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+    <Svg class="dcb-source-icon" size={14}>
       <path d="M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8Z" />
       <path d="M14 3v5h5M9 13h6M9 17h6" />
-    </svg>
+    </Svg>
   );
 }

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { fill, statusText, type AnswerStrings } from '../../i18n/answer-strings.ts';
 import type { LoopRun, WorkflowNode, WorkflowRun } from '../../state/answer.ts';
+import { Svg } from '../icons.tsx';
 
 export interface WorkflowPanelProps {
   workflow: WorkflowRun;
@@ -236,9 +237,9 @@ function StatusIcon({ status }: { status: string }) {
   if (!path) return <span class="dcb-status-dot" aria-hidden="true" />;
   const tone = Object.hasOwn(ICON_TONE, status) ? ICON_TONE[status] : 'muted';
   return (
-    <svg class={`dcb-status-icon dcb-status-${tone}`} width="14" height="14" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+    <Svg class={`dcb-status-icon dcb-status-${tone}`} size={14}>
       <path d={path} />
-    </svg>
+    </Svg>
   );
 }
 
