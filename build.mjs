@@ -38,6 +38,26 @@ const preactFromLauncher = {
 };
 
 /**
+ * A chat part (src/chat/parts.ts) renders with the chat file's hooks and JSX runtime: one copy of
+ * each per page, or hook state and vnode ids would split. The chat file shares exactly these
+ * names through the handoff (embed/chat.ts); a part that needs another one fails to build here.
+ */
+const SHARED_CHAT_MODULES = {
+  'preact/hooks': ['useId', 'useMemo', 'useState'],
+  'preact/jsx-runtime': ['Fragment', 'jsx', 'jsxs'],
+};
+const modulesFromChat = {
+  name: 'modules-from-chat',
+  setup(build) {
+    build.onResolve({ filter: /^preact\/(hooks|jsx-runtime)$/ }, (args) => ({ path: args.path, namespace: 'chat-shared' }));
+    build.onLoad({ filter: /.*/, namespace: 'chat-shared' }, (args) => ({
+      contents: `const m = globalThis[Symbol.for('dify-chatbot.chat-handoff')].shared[${JSON.stringify(args.path)}];\nexport const { ${SHARED_CHAT_MODULES[args.path].join(', ')} } = m;`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
  * We use marked's lexer only (DESIGN.md §3 markdown/), but its single-file build ends with a
  * default Marked instance and assignments that keep the parser and renderers alive (~3 KB gzip).
  * For the browser bundles, cut the file before that tail and export the Lexer alone. The anchor
@@ -72,6 +92,30 @@ const browser = {
 
 rmSync('dist', { recursive: true, force: true });
 
+const chatFile = (result) => basename(Object.keys(result.metafile.outputs).find((f) => f.endsWith('.js')));
+
+/** The chat's parts, loaded by the chat when a conversation needs them (src/chat/parts.ts). */
+const extrasBuilds = await Promise.all(
+  [false, true].map((minify) =>
+    esbuild.build({
+      ...browser,
+      entryPoints: { 'answer-extras': 'embed/answer-extras.ts' },
+      outdir: 'dist',
+      entryNames: minify ? '[name]-[hash].min' : '[name]-[hash]',
+      format: 'iife',
+      minify,
+      sourcemap: minify ? 'linked' : false,
+      plugins: [cssAsMinifiedText, preactFromLauncher, modulesFromChat],
+    }),
+  ),
+);
+// A part that pulled in the chat's big dependencies would download them twice.
+for (const input of Object.keys(extrasBuilds[1].metafile.inputs)) {
+  if (/node_modules[\\/](marked|@preact[\\/]signals|eventsource-parser)/.test(input)) {
+    throw new Error(`answer-extras bundles ${input}, which the chat file already has; import a smaller module.`);
+  }
+}
+
 /** The chat stage as classic scripts; their names carry a content hash so they can be cached for ever. */
 const chatBuilds = await Promise.all(
   [false, true].map((minify) =>
@@ -84,10 +128,10 @@ const chatBuilds = await Promise.all(
       minify,
       sourcemap: minify ? 'linked' : false,
       plugins: [cssAsMinifiedText, preactFromLauncher, markedLexerOnly],
+      define: { ...browser.define, __CHAT_PARTS__: JSON.stringify({ extras: chatFile(extrasBuilds[minify ? 1 : 0]) }) },
     }),
   ),
 );
-const chatFile = (result) => basename(Object.keys(result.metafile.outputs).find((f) => f.endsWith('.js')));
 
 /** The script site owners paste: an IIFE that defines no globals of its own. */
 const embedBuilds = await Promise.all(
@@ -128,7 +172,7 @@ const otherBuilds = await Promise.all([
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 
 const rows = [];
-for (const result of [...embedBuilds, ...chatBuilds, ...otherBuilds]) {
+for (const result of [...embedBuilds, ...chatBuilds, ...extrasBuilds, ...otherBuilds]) {
   for (const file of Object.keys(result.metafile.outputs)) {
     if (file.endsWith('.map')) continue;
     const bytes = readFileSync(file);

@@ -1,13 +1,30 @@
 /**
- * The chat stage as a classic script (dist/chat.min.js): registers the chat with the launcher
- * that loaded it. Preact comes from the launcher (build.mjs maps `preact` to the handoff), so
- * both stages share one copy.
+ * The chat stage as a classic script (dist/chat-<hash>.min.js): registers the chat with the
+ * launcher that loaded it. Preact comes from the launcher (build.mjs maps `preact` to the
+ * handoff), so both stages share one copy. The chat's parts (src/chat/parts.ts) are files next to
+ * this one, loaded through the same handoff when a conversation first needs them.
  */
-// A named import, not `import * as`: esbuild builds a namespace with a for…in loop that breaks on
+// Named imports, not `import * as`: esbuild builds a namespace with a for…in loop that breaks on
 // pages whose scripts added enumerable properties to Object.prototype.
+import { useId, useMemo, useState } from 'preact/hooks';
+import { Fragment, jsx, jsxs } from 'preact/jsx-runtime';
 import { createChat } from '../src/chat/index.tsx';
+import type { ExtrasModule } from '../src/chat/parts.ts';
+import type { ChatModule } from '../src/launcher/chat-contract.ts';
 import { getHandoff, VERSION } from './handoff.ts';
 
+/** File names of the parts, by name (build.mjs). */
+declare const __CHAT_PARTS__: { extras: string };
+
 const handoff = getHandoff();
-if (handoff && handoff.version === VERSION) handoff.define({ createChat });
-else console.error('[dify-chatbot] The chat file does not match embed.min.js; reload the page to get matching versions.');
+if (handoff && handoff.version === VERSION) {
+  // = SHARED_CHAT_MODULES in build.mjs
+  handoff.shared = {
+    'preact/hooks': { useId, useMemo, useState },
+    'preact/jsx-runtime': { Fragment, jsx, jsxs },
+  };
+  const module: ChatModule = {
+    createChat: (context) => createChat(context, { extras: () => handoff.load(__CHAT_PARTS__.extras, 'extras') as Promise<ExtrasModule> }),
+  };
+  handoff.define(module);
+} else console.error('[dify-chatbot] The chat file does not match embed.min.js; reload the page to get matching versions.');

@@ -1,4 +1,4 @@
-import type { ChatModule } from '../src/launcher/chat-contract.ts';
+import type { ChatModule, ChatSharedModules } from '../src/launcher/chat-contract.ts';
 
 /**
  * The private handshake between embed.min.js and the chat file it loads (DESIGN.md §3 two stages).
@@ -6,11 +6,21 @@ import type { ChatModule } from '../src/launcher/chat-contract.ts';
  * stages render with one Preact) and hands its module back. A symbol from the global registry,
  * not a named global: nothing on the page can clash with it by accident. The version keeps a
  * cached chat file of another release from being wired to this launcher.
+ *
+ * The chat's parts (src/chat/parts.ts) come the same way, later: the chat calls `load` with the
+ * part's file name and name, and the part's script registers with `define(module, name)`. A part renders
+ * with the chat's hooks and JSX runtime, which the chat puts here as `shared` (one copy of each
+ * per page).
  */
 export interface ChatHandoff {
   version: string;
   preact: unknown;
-  define(module: ChatModule): void;
+  /** Set by the chat file: what its parts import from the chat (build.mjs). */
+  shared: ChatSharedModules | null;
+  /** A script registers: the chat file with its {@link ChatModule}, a part with its module and name. */
+  define(module: unknown, name?: string): void;
+  /** Loads one more script, `file` next to the chat file; resolves with what it registers. */
+  load(file: string, name: string): Promise<unknown>;
 }
 
 export const HANDOFF_KEY: unique symbol = Symbol.for('dify-chatbot.chat-handoff') as never;

@@ -1,6 +1,6 @@
 import { Component, createElement, Fragment, isValidElement, options, render } from 'preact';
 import type { ChatModule } from '../src/launcher/chat-contract.ts';
-import { getHandoff, setHandoff, VERSION } from './handoff.ts';
+import { getHandoff, setHandoff, VERSION, type ChatHandoff } from './handoff.ts';
 
 /** Where the chat file sits: next to this script, as the site owner serves it. */
 export function chatScriptUrl(embedSrc: string | null, fallbackBase: string, file: string): string {
@@ -19,47 +19,63 @@ export function chatScriptUrl(embedSrc: string | null, fallbackBase: string, fil
  */
 export const SHARED_PREACT = { Component, createElement, Fragment, isValidElement, options, render };
 
-let pending: Promise<ChatModule> | null = null;
+/** Scripts that were added and have not registered yet, by the name they register with. */
+const waiting = new Map<string, (value: unknown) => void>();
+let chat: Promise<ChatModule> | null = null;
+
+const handoff: ChatHandoff = {
+  version: VERSION,
+  preact: SHARED_PREACT,
+  shared: null,
+  define: (value, name = 'chat') => waiting.get(name)?.(value),
+  load: (file, name) => loadScript(file, name),
+};
 
 /**
  * Loads the chat stage as a classic script (no CORS needed, unlike a module import across
  * origins), added to our own shadow root rather than the page's <head>. It carries the nonce of
  * embed.min.js for nonce-based CSPs, and goes through a Trusted Types policy where the page
- * enforces them (README: allow the policy name `dify-chatbot`).
+ * enforces them (README: allow the policy name `dify-chatbot`). The chat loads its own parts the
+ * same way later, through `handoff.load` (embed/chat.ts).
  */
 export function loadChatScript(url: string, container: ShadowRoot, nonce: string | undefined): Promise<ChatModule> {
-  if (pending) return pending;
-  pending = new Promise<ChatModule>((resolve, reject) => {
+  handoff.load = (file, name) => loadScript(new URL(file, url).href, name, container, nonce);
+  chat ??= loadScript(url, 'chat', container, nonce) as Promise<ChatModule>;
+  chat.catch(() => (chat = null));
+  return chat;
+}
+
+/**
+ * Adds one classic script and waits for it to register under `name`. The handoff is on the
+ * global object only while a script of ours is loading.
+ */
+function loadScript(url: string, name: string, container?: ShadowRoot, nonce?: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    if (!container || waiting.has(name)) return reject(new Error(`${url} cannot be loaded now`));
     const script = container.ownerDocument.createElement('script');
-    let settled = false;
-    const done = (error?: Error, module?: ChatModule) => {
-      // `load` fires after a successful define(): it must not undo it. Evaluating the chat file
-      // twice would install a second @preact/signals on the shared Preact.
-      if (settled) return;
-      settled = true;
+    const done = (error: Error | null, value?: unknown) => {
+      // `load` fires after a successful registration: it must not undo it. Evaluating the chat
+      // file twice would install a second @preact/signals on the shared Preact.
+      if (!waiting.delete(name)) return;
       script.remove();
-      if (getHandoff() === handoff) setHandoff(undefined);
-      if (error || !module) {
-        pending = null;
-        reject(error ?? new Error(`${url} loaded but did not register the chat (a different version?)`));
-      } else resolve(module);
+      if (waiting.size === 0 && getHandoff() === handoff) setHandoff(undefined);
+      if (error) reject(error);
+      else resolve(value);
     };
-    const handoff = { version: VERSION, preact: SHARED_PREACT, define: (module: ChatModule) => done(undefined, module) };
+    waiting.set(name, (value) => done(null, value));
     setHandoff(handoff);
     script.async = true;
     if (nonce) script.nonce = nonce;
     script.addEventListener('error', () => done(new Error(`${url} could not be loaded`)));
     // A script that ran without registering (wrong file, wrong version) must not hang the chat.
-    script.addEventListener('load', () => queueMicrotask(() => done(new Error(`${url} did not register the chat`))));
+    script.addEventListener('load', () => queueMicrotask(() => done(new Error(`${url} did not register`))));
     try {
       (script as { src: unknown }).src = trustedScriptUrl(url);
     } catch (error) {
-      done(error instanceof Error ? error : new Error(String(error)));
-      return;
+      return done(error instanceof Error ? error : new Error(String(error)));
     }
     container.append(script);
   });
-  return pending;
 }
 
 type TrustedTypesLike = { createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown } };
@@ -69,7 +85,7 @@ let policy: { createScriptURL(url: string): unknown } | null = null;
 function trustedScriptUrl(url: string): unknown {
   const tt = (globalThis as { trustedTypes?: TrustedTypesLike }).trustedTypes;
   if (!tt) return url;
-  // The policy only ever passes through the one URL this module computed.
+  // The policy only ever passes through the URLs of our own files.
   policy ??= tt.createPolicy('dify-chatbot', { createScriptURL: (value) => value });
   return policy.createScriptURL(url);
 }

@@ -8,7 +8,14 @@ import type { Launcher } from './launcher/launcher.tsx';
 import { mount } from './mount.ts';
 
 export function mountChatbot(config: DifyChatbotConfig, doc: Document = document): Launcher | null {
-  return mount(config, { loadChat: () => import('./chat/index.tsx'), document: doc });
+  return mount(config, {
+    loadChat: () =>
+      import('./chat/index.tsx').then(({ createChat }) => ({
+        // The answer extras are one more chunk, fetched when an answer first needs them.
+        createChat: (context) => createChat(context, { extras: () => import('./ui/answer/extras.tsx').then((m) => m.extras) }),
+      })),
+    document: doc,
+  });
 }
 
 export { readConfig, type ConfigResult } from './config/read.ts';

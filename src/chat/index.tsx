@@ -11,14 +11,14 @@ import type { ChatContext, ChatInstance } from '../launcher/chat-contract.ts';
 import { adoptStyles } from '../launcher/shadow-host.ts';
 import { createActions } from '../state/actions.ts';
 import { createStore } from '../state/store.ts';
-import answerCss from '../styles/answer.css';
 import chatCss from '../styles/chat.css';
 import markdownCss from '../styles/markdown.css';
 import { ChatPanel } from '../ui/ChatPanel.tsx';
 import { safeStorage } from '../util/storage.ts';
+import { createPartSlot, type ChatParts, type ExtrasModule } from './parts.ts';
 import { createWindowFrame, type WindowFrame } from './window-frame.ts';
 
-export function createChat(context: ChatContext): ChatInstance {
+export function createChat(context: ChatContext, parts: ChatParts): ChatInstance {
   const { config } = context;
   const doc = context.bubble.ownerDocument;
   const api = createApiClient({ apiBase: config.apiBase, appCode: config.token, userId: config.systemVariables.user_id });
@@ -31,6 +31,9 @@ export function createChat(context: ChatContext): ChatInstance {
   const inputRef: { current: HTMLTextAreaElement | null } = { current: null };
   let frame: WindowFrame | null = null;
   let container: HTMLElement | null = null;
+  const styleExtras = (module: ExtrasModule) => frame && adoptStyles(frame.root, module.css, config.nonce);
+  // The views ask for the part while rendering, so a window exists whenever it arrives.
+  const extras = createPartSlot(parts.extras, styleExtras);
 
   const win = doc.defaultView ?? window;
   const onOnline = () => actions.setOffline(false);
@@ -66,7 +69,7 @@ export function createChat(context: ChatContext): ChatInstance {
       onMobileChange: (isMobile) => (layout.isMobile.value = isMobile),
     });
     layout.isMobile.value = created.isMobile();
-    adoptStyles(created.root, chatCss + markdownCss + answerCss, config.nonce);
+    adoptStyles(created.root, chatCss + markdownCss, config.nonce);
     container = doc.createElement('div');
     container.className = 'panel-root';
     created.root.append(container);
@@ -80,6 +83,7 @@ export function createChat(context: ChatContext): ChatInstance {
         store={store}
         actions={actions}
         inputRef={inputRef}
+        extras={extras}
       />,
       container,
     );

@@ -39,6 +39,7 @@ export const en = {
   starting: 'Connecting…',
   copyCode: 'Copy code',
   copied: 'Copied',
+  extrasFailed: 'Parts of this answer (steps, files or sources) could not be loaded.',
   table: 'Table',
   errors: {
     network: 'You seem to be offline. Check your connection and try again.',
@@ -101,6 +102,7 @@ const zhHans: Strings = {
   starting: '正在连接…',
   copyCode: '复制代码',
   copied: '已复制',
+  extrasFailed: '此回答的部分内容（步骤、文件或来源）无法加载。',
   table: '表格',
   errors: {
     network: '网络似乎已断开。请检查网络连接后重试。',

@@ -41,3 +41,10 @@ export interface ChatInstance {
 export interface ChatModule {
   createChat(context: ChatContext): ChatInstance;
 }
+
+/**
+ * The chat file's own copies of preact/hooks and the JSX runtime, for the parts it loads later
+ * (embed/handoff.ts): a part must not bring second copies, whose hook state and vnode ids would
+ * not be Preact's. By the specifier a part imports them with (build.mjs maps them).
+ */
+export type ChatSharedModules = Record<'preact/hooks' | 'preact/jsx-runtime', Readonly<Record<string, unknown>>>;

@@ -1,11 +1,6 @@
 import type { Answer } from '../state/answer.ts';
 import type { TurnFailure } from '../state/store.ts';
 import { Markdown } from '../markdown/index.ts';
-import { AgentSteps, agentStepFileIds } from './answer/AgentSteps.tsx';
-import { AnswerBadges } from './answer/AnswerBadges.tsx';
-import { AnswerFiles } from './answer/AnswerFiles.tsx';
-import { Citations } from './answer/Citations.tsx';
-import { WorkflowPanel } from './answer/WorkflowPanel.tsx';
 import type { ViewEnv } from './env.ts';
 import { RetryIcon } from './icons.tsx';
 
@@ -23,22 +18,16 @@ export interface AnswerViewProps {
  * first token), files, sources, and how it ended.
  */
 export function AnswerView({ answer, streamError, env, onRetry, footer }: AnswerViewProps) {
-  const { strings, answerStrings } = env;
+  const { strings } = env;
   const streaming = answer.status === 'waiting' || answer.status === 'streaming';
   const hasContent = answer.text !== '' || answer.reasoning !== '';
   const hasSteps = answer.thoughts.some((t) => t.tool);
+  // Reading the signal subscribes this answer: it re-renders when the part arrives.
+  const extras = needsExtras(answer, env.showWorkflowSteps) ? env.extras.module.value : null;
+  if (!extras && needsExtras(answer, env.showWorkflowSteps)) env.extras.want();
   return (
     <div class="answer" data-status={answer.status}>
-      {answer.workflow && env.showWorkflowSteps && <WorkflowPanel workflow={answer.workflow} strings={answerStrings} ended={!streaming} />}
-      <AgentSteps
-        thoughts={answer.thoughts}
-        files={answer.files}
-        meta={env.meta}
-        locale={env.locale}
-        imageBase={env.imageBase}
-        running={streaming}
-        strings={answerStrings}
-      />
+      {extras && <extras.BeforeText answer={answer} env={env} streaming={streaming} />}
       {streaming && !hasContent && !hasSteps && (
         <span class="typing" role="status" aria-label={strings.typing}>
           <span />
@@ -56,9 +45,10 @@ export function AnswerView({ answer, streamError, env, onRetry, footer }: Answer
           strings={{ thinking: strings.thinking, copyCode: strings.copyCode, copied: strings.copied, table: strings.table }}
         />
       )}
-      <AnswerFiles files={answer.files} exclude={agentStepFileIds(answer.thoughts)} imageBase={env.imageBase} strings={answerStrings} />
-      <Citations resources={answer.retrieverResources} strings={answerStrings} />
-      <AnswerBadges annotation={answer.annotation} replacedReason={answer.replacedReason} strings={answerStrings} />
+      {extras && <extras.AfterText answer={answer} env={env} streaming={streaming} />}
+      {!extras && needsExtras(answer, env.showWorkflowSteps) && env.extras.failed.value && (
+        <ErrorNote message={strings.extrasFailed} retryLabel={strings.retry} onRetry={env.extras.retry} />
+      )}
       {answer.status === 'stopped' && <p class="answer-note">{strings.stopped}</p>}
       {answer.status === 'interrupted' && !streamError && <p class="answer-note">{strings.interrupted}</p>}
       {(streamError || (answer.status === 'error' && answer.error)) && (
@@ -70,6 +60,21 @@ export function AnswerView({ answer, streamError, env, onRetry, footer }: Answer
       )}
       {footer}
     </div>
+  );
+}
+
+/**
+ * Whether the answer carries anything only the extras part shows (src/ui/answer/extras.tsx): a
+ * workflow run, tool calls, files, sources, an annotation or a moderation note.
+ */
+export function needsExtras(answer: Answer, showWorkflowSteps: boolean): boolean {
+  return (
+    (answer.workflow !== null && showWorkflowSteps) ||
+    answer.thoughts.some((t) => typeof t.tool === 'string' && t.tool.trim() !== '') ||
+    answer.files.length > 0 ||
+    answer.retrieverResources.length > 0 ||
+    answer.annotation !== null ||
+    answer.replacedReason !== null
   );
 }
 

@@ -1,6 +1,6 @@
 import { useComputed, type ReadonlySignal, type Signal } from '@preact/signals';
 import { useMemo } from 'preact/hooks';
-import { answerStrings } from '../i18n/answer-strings.ts';
+import type { ExtrasModule, PartSlot } from '../chat/parts.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import type { Strings } from '../i18n/strings.ts';
 import type { ChatActions } from '../state/actions.ts';
@@ -30,12 +30,13 @@ export interface ChatPanelProps {
   store: ChatStore;
   actions: ChatActions;
   inputRef: { current: HTMLTextAreaElement | null };
+  extras: PartSlot<ExtrasModule>;
 }
 
 const TITLE_ID = 'dcb-title';
 
 /** The whole chat window: header, conversation, composer. Reads signals, calls actions. */
-export function ChatPanel({ config, strings: stringsSignal, locale: localeSignal, layout, onClose, store, actions, inputRef }: ChatPanelProps) {
+export function ChatPanel({ config, strings: stringsSignal, locale: localeSignal, layout, onClose, store, actions, inputRef, extras }: ChatPanelProps) {
   const strings = stringsSignal.value;
   const locale = localeSignal.value;
   const site = store.site.value?.site;
@@ -50,7 +51,7 @@ export function ChatPanel({ config, strings: stringsSignal, locale: localeSignal
   const env = useMemo<ViewEnv>(
     () => ({
       strings,
-      answerStrings: answerStrings(locale),
+      extras,
       locale,
       linkBase,
       imageBase,

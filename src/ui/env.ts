@@ -1,5 +1,5 @@
 import type { AppMeta } from '../api/types.ts';
-import type { AnswerStrings } from '../i18n/answer-strings.ts';
+import type { ExtrasModule, PartSlot } from '../chat/parts.ts';
 import type { Strings } from '../i18n/strings.ts';
 import type { ChatActions } from '../state/actions.ts';
 
@@ -9,7 +9,8 @@ import type { ChatActions } from '../state/actions.ts';
  */
 export interface ViewEnv {
   strings: Strings;
-  answerStrings: AnswerStrings;
+  /** Agent steps, workflow, files, sources, badges: loaded when an answer first needs them. */
+  extras: PartSlot<ExtrasModule>;
   locale: string;
   /** Relative links in answers resolve against the app's base URL. */
   linkBase: string;

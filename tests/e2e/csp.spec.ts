@@ -46,6 +46,13 @@ async function useTheWholeWidget(page: Page) {
   const image = answer.getByRole('img', { name: 'A small test image' });
   await expect(image).toBeVisible();
   await expect.poll(() => image.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+
+  // Sources come with the answer-extras part: one more script (nonce, Trusted Types) and sheet.
+  await widget.composer(page).fill('Answer with citations');
+  await widget.composer(page).press('Enter');
+  const sources = lastAnswer(page).getByRole('region', { name: 'Sources' });
+  await expect(sources).toBeVisible({ timeout: 15_000 });
+  await expect(sources).toHaveCSS('border-top-style', 'solid');
 }
 
 async function expectNoViolations(page: Page, watch: ReturnType<typeof watchCsp>) {

@@ -64,3 +64,52 @@ test('the chat file is loaded from next to embed.min.js, not from the page', asy
   // And it is not left in the page's <head> or body.
   expect(await page.locator('head script[src*="chat-"], body > script[src*="chat-"]').count()).toBe(0);
 });
+
+/** Asks `question` in the open chat and waits until its answer has ended. */
+async function askAndWait(page: import('@playwright/test').Page, question: string) {
+  await widget.composer(page).fill(question);
+  await widget.composer(page).press('Enter');
+  const answer = widget.window(page).locator('.turn .answer').last();
+  await expect(answer).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+  return answer;
+}
+
+const EXTRAS_FILE = /\/answer-extras-[\w-]+\.min\.js$/;
+
+test('answer extras (steps, files, sources, badges) are fetched only when an answer carries them, once', async ({ page, openHostPage, mock }) => {
+  const seen = recordRequests(page);
+  await openHostPage({ config: { token: 'demo-chat', baseUrl: mock.url, systemVariables: { user_id: uniqueUser() } } });
+  await widget.bubble(page).click();
+  const plain = await askAndWait(page, 'Hello there');
+  await expect(plain.locator('.dcb-md')).toContainText('Hello there');
+  await page.waitForTimeout(300);
+  expect(seen.filter((p) => EXTRAS_FILE.test(p)), 'a plain answer needs no extras').toEqual([]);
+
+  const sourced = await askAndWait(page, 'Answer with citations');
+  const sources = sourced.getByRole('region', { name: 'Sources' });
+  await expect(sources).toBeVisible();
+  // Styled by the part's own sheet, adopted into the window's shadow root with it.
+  await expect(sources).toHaveCSS('border-top-style', 'solid');
+  await askAndWait(page, 'Answer with citations again');
+  await expect(widget.window(page).getByRole('region', { name: 'Sources' })).toHaveCount(2);
+  expect(seen.filter((p) => EXTRAS_FILE.test(p))).toHaveLength(1);
+});
+
+test('answer extras that cannot load: the text still shows, a note says what is missing, and Retry brings it', async ({ page, openHostPage, mock }) => {
+  let failing = true;
+  await page.route(EXTRAS_FILE, (route) => (failing ? route.abort('connectionrefused') : route.continue()));
+  await openHostPage({ config: { token: 'demo-chat', baseUrl: mock.url, systemVariables: { user_id: uniqueUser() } } });
+  await widget.bubble(page).click();
+  const answer = await askAndWait(page, 'Answer with citations');
+  await expect(answer.locator('.dcb-md')).not.toBeEmpty();
+  const note = answer.locator('.error-note').filter({ hasText: 'Parts of this answer (steps, files or sources) could not be loaded.' });
+  await expect(note).toBeVisible();
+  await expect(answer.getByRole('region', { name: 'Sources' })).toHaveCount(0);
+
+  failing = false;
+  await note.getByRole('button', { name: 'Retry' }).click();
+  await expect(answer.getByRole('region', { name: 'Sources' })).toBeVisible();
+  await expect(note).toHaveCount(0);
+  // The question was not asked again: Retry here is about the answer's parts, not the answer.
+  await expect(widget.window(page).locator('.turn')).toHaveCount(1);
+});

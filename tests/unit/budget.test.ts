@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
  */
 const LAUNCHER_CEILING = 11.5 * 1024;
 const TOTAL_CEILING = 60 * 1024;
+const ALL_PARTS_CEILING = 62 * 1024;
 
 const gzip = (file: string) => gzipSync(readFileSync(`dist/${file}`), { level: 9 }).length;
 
@@ -29,6 +30,19 @@ describe('bundle budgets (gzip -9)', () => {
     const chat = files.filter((f) => /^chat-[\w-]+\.min\.js$/.test(f));
     expect(chat).toHaveLength(1);
     expect(gzip('embed.min.js') + gzip(chat[0]!)).toBeLessThanOrEqual(TOTAL_CEILING);
+  });
+
+  it(`with the answer extras (agent, workflow and knowledge apps) everything stays under ${ALL_PARTS_CEILING} bytes`, () => {
+    const parts = files.filter((f) => /^(chat|answer-extras)-[\w-]+\.min\.js$/.test(f));
+    expect(parts).toHaveLength(2);
+    expect(parts.reduce((sum, f) => sum + gzip(f), gzip('embed.min.js'))).toBeLessThanOrEqual(ALL_PARTS_CEILING);
+  });
+
+  it('the answer extras bring no second copy of what the chat file has', () => {
+    const extras = readFileSync(`dist/${files.find((f) => f.startsWith('answer-extras-'))}`, 'utf8');
+    expect(extras).not.toContain('http://www.w3.org/2000/svg'); // Preact's diff
+    expect(extras).not.toContain('__H'); // preact/hooks' component state key: its code is the chat's
+    expect(extras).toContain('dify-chatbot.chat-handoff');
   });
 
   it('embed.min.js is a classic script: no import/export statements, no Preact copy in the chat file', () => {

@@ -1,6 +1,6 @@
 import type { AppMeta } from '../../api/types.ts';
 import { fill, type AnswerStrings } from '../../i18n/answer-strings.ts';
-import { safeImageSrc } from '../../markdown/index.ts';
+import { safeImageSrc } from '../../markdown/urls.ts';
 import type { AgentThought, AnswerFile } from '../../state/answer.ts';
 import { FileView } from './AnswerFiles.tsx';
 import { Svg } from '../icons.tsx';

@@ -1,6 +1,6 @@
 import type { AnswerFile } from '../../state/answer.ts';
 import type { AnswerStrings } from '../../i18n/answer-strings.ts';
-import { safeImageSrc, safeLinkHref } from '../../markdown/index.ts';
+import { safeImageSrc, safeLinkHref } from '../../markdown/urls.ts';
 import { Svg } from '../icons.tsx';
 
 export interface AnswerFilesProps {

@@ -37,7 +37,7 @@ export async function installXssTraps(page: Page): Promise<{ dialogs: string[] }
     const FORBIDDEN = /^(script|iframe|frame|frameset|object|embed|applet|form|math|base|meta|link|foreignobject|template|portal)$/;
     const isOwn = (el: Element) =>
       (el.localName === 'form' && el.classList.contains('composer') && !el.hasAttribute('action')) ||
-      (el.localName === 'script' && !el.textContent && /^https?:\/\/[^/]+\/chat-[\w-]+(\.min)?\.js$/.test((el as HTMLScriptElement).src));
+      (el.localName === 'script' && !el.textContent && /^https?:\/\/[^/]+\/(chat|answer-extras)-[\w-]+(\.min)?\.js$/.test((el as HTMLScriptElement).src));
     const hit = (what: string) => (w.__xss ??= []).push(what);
     for (const name of ['alert', 'confirm', 'prompt', 'print'] as const) {
       (window as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => hit(`${name}(${args.map(String).join(', ')})`);
@@ -95,7 +95,7 @@ export async function auditWidget(page: Page): Promise<AuditReport> {
     const FORBIDDEN = /^(script|iframe|frame|frameset|object|embed|applet|form|math|base|meta|link|foreignobject|template|portal)$/;
     const isOwn = (el: Element) =>
       (el.localName === 'form' && el.classList.contains('composer') && !el.hasAttribute('action')) ||
-      (el.localName === 'script' && !el.textContent && /^https?:\/\/[^/]+\/chat-[\w-]+(\.min)?\.js$/.test((el as HTMLScriptElement).src));
+      (el.localName === 'script' && !el.textContent && /^https?:\/\/[^/]+\/(chat|answer-extras)-[\w-]+(\.min)?\.js$/.test((el as HTMLScriptElement).src));
     const URL_ATTRS = ['href', 'src', 'srcset', 'action', 'formaction', 'xlink:href', 'poster', 'data', 'background', 'ping', 'cite', 'longdesc'];
     const SHAPES = /^(path|rect|circle|ellipse|line|polyline|polygon|g)$/;
     const describe = (el: Element) => `<${el.localName}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''}>`;
