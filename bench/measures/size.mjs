@@ -5,13 +5,15 @@
  *  (a) bubble only: the page loaded and quiet, with the idle prefetch held back (NO_IDLE);
  *  (a') page idle, chat not opened: the same without holding anything back (the widget fetches its
  *      chat file when the page is idle);
- *  (b) bubble + chat: after opening the chat.
+ *  (b) bubble + chat: after opening the chat;
+ *  (c) an agent app after an answer with tool steps: bubble + chat + the answer-extras part, which
+ *      only answers with steps, a workflow, files, sources or badges fetch.
  * Measured once: the figures do not vary between runs.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { COMPOSER_READY, freshPage, widgetConfig } from '../lib/browser.mjs';
+import { COMPOSER_READY, freshPage, sendAndWaitFirstText, waitAnswerEnded, widgetConfig } from '../lib/browser.mjs';
 import { ROOT } from '../lib/server.mjs';
 import { hostPage } from '../lib/site.mjs';
 import { kb, printTable, verdict } from '../lib/stats.mjs';
@@ -40,7 +42,7 @@ export function distSizes() {
  * @param {import('@playwright/test').Browser} browser @param {import('../lib/site.mjs').HostSite} site
  * @param {string} url @param {boolean} noIdle
  */
-async function fetchedScripts(browser, site, url, noIdle) {
+async function fetchedScripts(browser, site, url, noIdle, question = '') {
   const { context, page, network } = await freshPage(browser, { noIdle });
   try {
     site.served.length = 0;
@@ -52,7 +54,13 @@ async function fetchedScripts(browser, site, url, noIdle) {
     await button.click();
     await page.evaluate(`window.__bench.within(window.__bench.when(${COMPOSER_READY}), 15000, 'the composer')`);
     await network.quiet(300);
-    return { settled, opened: [...new Set(site.served)] };
+    const opened = [...new Set(site.served)];
+    if (question) {
+      await sendAndWaitFirstText(page, question);
+      await waitAnswerEnded(page, 15_000);
+      await network.quiet(300);
+    }
+    return { settled, opened, answered: [...new Set(site.served)] };
   } finally {
     await context.close();
   }
@@ -67,6 +75,8 @@ export async function measureSize({ browser, site, mockUrl }) {
   const url = site.add(hostPage({ config: widgetConfig(mockUrl) }));
   const busy = await fetchedScripts(browser, site, url, true);
   const idle = await fetchedScripts(browser, site, url, false);
+  const agentUrl = site.add(hostPage({ config: widgetConfig(mockUrl, { token: 'demo-agent' }) }));
+  const agent = await fetchedScripts(browser, site, agentUrl, false, 'Draw me an image of a cat');
   const total = (names) => ({
     scripts: names,
     ...names.reduce(
@@ -77,7 +87,7 @@ export async function measureSize({ browser, site, mockUrl }) {
       { raw: 0, gzip: 0, brotli: 0 },
     ),
   });
-  return { files, bubbleOnly: total(busy.settled), afterIdle: total(idle.settled), withChat: total(idle.opened) };
+  return { files, bubbleOnly: total(busy.settled), afterIdle: total(idle.settled), withChat: total(idle.opened), withExtras: total(agent.answered) };
 }
 
 /** @param {Awaited<ReturnType<typeof measureSize>>} r */
@@ -90,6 +100,7 @@ export function printSize(r) {
     ['visitor: bubble only', r.bubbleOnly, TARGETS.embedGzip],
     ['visitor: page idle, chat not opened', r.afterIdle, undefined],
     ['visitor: bubble + chat', r.withChat, TARGETS.totalGzip],
+    ['visitor: agent app, after an answer with tool steps', r.withExtras, TARGETS.totalGzip],
   ];
   for (const [label, t, limit] of visitor) {
     rows.push([`${label} (${t.scripts.join(' + ') || 'nothing'})`, kb(t.raw), kb(t.gzip), kb(t.brotli), limit ? `≤ ${kb(limit)} gzip ${verdict(t.gzip, limit)}` : '']);
