@@ -6,8 +6,6 @@ export interface LauncherStrings {
   openChat: string;
   closeChat: string;
   moveHint: string;
-  chatWindow: string;
-  loadingChat: string;
   chatLoadFailed: string;
 }
 
@@ -15,8 +13,6 @@ const en: LauncherStrings = {
   openChat: 'Open chat',
   closeChat: 'Close chat',
   moveHint: 'Use the arrow keys to move the chat button.',
-  chatWindow: 'Chat',
-  loadingChat: 'Loading chat…',
   chatLoadFailed: 'The chat could not be loaded. Check your connection and click the chat button to try again.',
 };
 
@@ -24,8 +20,6 @@ const zhHans: LauncherStrings = {
   openChat: '打开聊天',
   closeChat: '关闭聊天',
   moveHint: '使用方向键移动聊天按钮。',
-  chatWindow: '聊天',
-  loadingChat: '正在加载聊天…',
   chatLoadFailed: '聊天加载失败。请检查网络连接，然后再次点击聊天按钮重试。',
 };
 

@@ -52,8 +52,9 @@ export function Bubble({ state, strings, drag, onToggle, onIntent, buttonRef }: 
     >
       {loading ? <span class="spinner" aria-hidden="true" /> : open ? <ChevronDownIcon /> : <ChatIcon />}
       {failed && <span class="status" aria-hidden="true" />}
+      {/* Hidden, yet still read as the description: aria-describedby names it directly. */}
       {drag && (
-        <span id="move-hint" class="sr-only">
+        <span id="move-hint" hidden>
           {strings.moveHint}
         </span>
       )}

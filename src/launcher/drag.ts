@@ -69,14 +69,12 @@ export function createDragHandlers(options: DragOptions) {
     /** Arrow keys move the bubble by one step (a larger one with Shift). Returns true when handled. */
     onKey(event: KeyboardEvent): boolean {
       const step = event.shiftKey ? KEY_STEP_LARGE : KEY_STEP;
-      const delta: Record<string, [number, number]> = {
-        ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step],
-      };
-      const d = delta[event.key];
-      if (!d) return false;
-      if ((options.axis === 'x' && d[0] === 0) || (options.axis === 'y' && d[1] === 0)) return false;
+      const horizontal = { ArrowLeft: -step, ArrowRight: step }[event.key];
+      const vertical = { ArrowUp: -step, ArrowDown: step }[event.key];
+      // A key along the axis the bubble may not move is left to the page.
+      if (horizontal ? options.axis === 'y' : !vertical || options.axis === 'x') return false;
       const { position, bubble, viewport } = options.measure();
-      const next = moveBubble(position, d[0], d[1], options.axis, bubble, viewport);
+      const next = moveBubble(position, horizontal ?? 0, vertical ?? 0, options.axis, bubble, viewport);
       options.onMove(next);
       options.onDragEnd(next);
       return true;

@@ -61,15 +61,11 @@ function clamp(value: number, min: number, max: number): number {
 
 /** Reads a stored bubble position; anything malformed reads as "no position". */
 export function parseStoredPosition(raw: string | null): BubblePosition | null {
-  if (!raw) return null;
   try {
-    const value = JSON.parse(raw) as unknown;
-    if (value && typeof value === 'object') {
-      const { left, bottom } = value as Record<string, unknown>;
-      if (typeof left === 'number' && typeof bottom === 'number' && Number.isFinite(left) && Number.isFinite(bottom)) {
-        return { left, bottom };
-      }
-    }
+    // JSON.parse throws on null, '' and garbage; destructuring throws on a stored `null`.
+    const { left, bottom } = JSON.parse(raw!) as Record<string, unknown>;
+    // Number.isFinite is false for anything that is not a finite number (no coercion).
+    if (Number.isFinite(left) && Number.isFinite(bottom)) return { left: left as number, bottom: bottom as number };
   } catch {
     // Fall through: a corrupted entry is treated as absent.
   }

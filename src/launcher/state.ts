@@ -5,12 +5,10 @@ export type ChatLoadState = 'idle' | 'loading' | 'ready' | 'failed';
 
 export interface LauncherSnapshot {
   open: boolean;
-  expanded: boolean;
   dragging: boolean;
   /** null = Dify's default placement from CSS (bottom-right, or the page's variables). */
   position: BubblePosition | null;
   chatLoad: ChatLoadState;
-  isMobile: boolean;
 }
 
 export type LauncherListener = (next: LauncherSnapshot, previous: LauncherSnapshot) => void;
@@ -20,7 +18,7 @@ export type LauncherListener = (next: LauncherSnapshot, previous: LauncherSnapsh
  * ships to every page view (embed.min.js), and this keeps @preact/signals in the chat stage only.
  */
 export function createLauncherState() {
-  let snapshot: LauncherSnapshot = { open: false, expanded: false, dragging: false, position: null, chatLoad: 'idle', isMobile: false };
+  let snapshot: LauncherSnapshot = { open: false, dragging: false, position: null, chatLoad: 'idle' };
   const listeners = new Set<LauncherListener>();
   return {
     get: () => snapshot,

@@ -191,6 +191,8 @@ test('the bubble stays inside the viewport after the window shrinks', async ({ p
 test('arrow keys move a focused draggable bubble', async ({ page, openHostPage, mock }) => {
   await openHostPage({ config: { token: TOKEN, baseUrl: mock.url, draggable: true, dragAxis: 'x' } });
   const before = (await bubbleHost(page).boundingBox())!;
+  // The hint is a hidden element, read as the description because aria-describedby names it.
+  await expect(bubbleButton(page)).toHaveAccessibleDescription('Use the arrow keys to move the chat button.');
   await bubbleButton(page).focus();
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('Shift+ArrowLeft');
