@@ -2,9 +2,10 @@
 // npm package, the mock server. Prints raw, gzip and brotli bytes of every file it writes.
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, relative } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { minify as terser } from 'terser';
 
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 const browserTargets = ['chrome100', 'firefox100', 'safari15.4', 'edge100'];
@@ -169,6 +170,29 @@ const otherBuilds = await Promise.all([
     target: 'node20',
   }),
 ]);
+/**
+ * esbuild bundles and minifies in one fast pass; terser's compressor, run over that output,
+ * takes another ~3% off every gzip figure (issue 6's budgets are in gzip bytes). The source map
+ * is chained, so it still points at our TypeScript. Only the `.min.js` files that visitors
+ * download go through it; their names keep esbuild's content hash (terser is pinned exactly).
+ */
+async function squeeze(file) {
+  const mapFile = `${file}.map`;
+  const code = readFileSync(file, 'utf8').replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+  const result = await terser(code, {
+    ecma: 2020,
+    compress: { passes: 2 },
+    mangle: true,
+    format: { comments: false },
+    sourceMap: { content: readFileSync(mapFile, 'utf8'), url: basename(mapFile) },
+  });
+  writeFileSync(file, result.code);
+  writeFileSync(mapFile, /** @type {string} */ (result.map));
+}
+for (const result of [embedBuilds[1], chatBuilds[1], extrasBuilds[1]]) {
+  for (const file of Object.keys(result.metafile.outputs)) if (file.endsWith('.min.js')) await squeeze(file);
+}
+
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 
 const rows = [];
