@@ -27,7 +27,9 @@ async function play(parts: Uint8Array[]): Promise<{ events: StreamEvent[]; answe
 describe.each(FIXTURE_NAMES)('%s.sse split anywhere', (name) => {
   const bytes = fixtureBytes(name);
 
-  it('every two-chunk split gives the same events and Answer as one chunk', async () => {
+  // Thousands of full stream parses: seconds of CPU, more on a busy machine. A correctness test,
+  // so it gets room rather than the default 5 s (speed is the bench's business).
+  it('every two-chunk split gives the same events and Answer as one chunk', { timeout: 60_000 }, async () => {
     const whole = await play([bytes]);
     expect(whole.events.length).toBeGreaterThan(0);
     for (let k = 1; k < bytes.length; k++) {
