@@ -96,11 +96,12 @@ rmSync('dist', { recursive: true, force: true });
 const chatFile = (result) => basename(Object.keys(result.metafile.outputs).find((f) => f.endsWith('.js')));
 
 /** The chat's parts, loaded by the chat when a conversation needs them (src/chat/parts.ts). */
-const extrasBuilds = await Promise.all(
+const partFile = (result, name) => basename(Object.keys(result.metafile.outputs).find((f) => basename(f).startsWith(`${name}-`) && f.endsWith('.js')));
+const partBuilds = await Promise.all(
   [false, true].map((minify) =>
     esbuild.build({
       ...browser,
-      entryPoints: { 'answer-extras': 'embed/answer-extras.ts' },
+      entryPoints: { 'answer-extras': 'embed/answer-extras.ts', 'strings-zh-hans': 'embed/strings-zh-hans.ts' },
       outdir: 'dist',
       entryNames: minify ? '[name]-[hash].min' : '[name]-[hash]',
       format: 'iife',
@@ -111,9 +112,9 @@ const extrasBuilds = await Promise.all(
   ),
 );
 // A part that pulled in the chat's big dependencies would download them twice.
-for (const input of Object.keys(extrasBuilds[1].metafile.inputs)) {
+for (const input of Object.keys(partBuilds[1].metafile.inputs)) {
   if (/node_modules[\\/](marked|@preact[\\/]signals|eventsource-parser)/.test(input)) {
-    throw new Error(`answer-extras bundles ${input}, which the chat file already has; import a smaller module.`);
+    throw new Error(`A chat part bundles ${input}, which the chat file already has; import a smaller module.`);
   }
 }
 
@@ -129,7 +130,13 @@ const chatBuilds = await Promise.all(
       minify,
       sourcemap: minify ? 'linked' : false,
       plugins: [cssAsMinifiedText, preactFromLauncher, markedLexerOnly],
-      define: { ...browser.define, __CHAT_PARTS__: JSON.stringify({ extras: chatFile(extrasBuilds[minify ? 1 : 0]) }) },
+      define: {
+        ...browser.define,
+        __CHAT_PARTS__: JSON.stringify({
+          extras: partFile(partBuilds[minify ? 1 : 0], 'answer-extras'),
+          'zh-Hans': partFile(partBuilds[minify ? 1 : 0], 'strings-zh-hans'),
+        }),
+      },
     }),
   ),
 );
@@ -189,14 +196,14 @@ async function squeeze(file) {
   writeFileSync(file, result.code);
   writeFileSync(mapFile, /** @type {string} */ (result.map));
 }
-for (const result of [embedBuilds[1], chatBuilds[1], extrasBuilds[1]]) {
+for (const result of [embedBuilds[1], chatBuilds[1], partBuilds[1]]) {
   for (const file of Object.keys(result.metafile.outputs)) if (file.endsWith('.min.js')) await squeeze(file);
 }
 
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 
 const rows = [];
-for (const result of [...embedBuilds, ...chatBuilds, ...extrasBuilds, ...otherBuilds]) {
+for (const result of [...embedBuilds, ...chatBuilds, ...partBuilds, ...otherBuilds]) {
   for (const file of Object.keys(result.metafile.outputs)) {
     if (file.endsWith('.map')) continue;
     const bytes = readFileSync(file);

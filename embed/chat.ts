@@ -10,11 +10,12 @@ import { useId, useMemo, useState } from 'preact/hooks';
 import { Fragment, jsx, jsxs } from 'preact/jsx-runtime';
 import { createChat } from '../src/chat/index.tsx';
 import type { ExtrasModule } from '../src/chat/parts.ts';
+import type { Strings } from '../src/i18n/strings.ts';
 import type { ChatModule } from '../src/launcher/chat-contract.ts';
 import { getHandoff, VERSION } from './handoff.ts';
 
 /** File names of the parts, by name (build.mjs). */
-declare const __CHAT_PARTS__: { extras: string };
+declare const __CHAT_PARTS__: { extras: string; 'zh-Hans': string };
 
 const handoff = getHandoff();
 if (handoff && handoff.version === VERSION) {
@@ -24,7 +25,11 @@ if (handoff && handoff.version === VERSION) {
     'preact/jsx-runtime': { Fragment, jsx, jsxs },
   };
   const module: ChatModule = {
-    createChat: (context) => createChat(context, { extras: () => handoff.load(__CHAT_PARTS__.extras, 'extras') as Promise<ExtrasModule> }),
+    createChat: (context) =>
+      createChat(context, {
+        extras: () => handoff.load(__CHAT_PARTS__.extras, 'extras') as Promise<ExtrasModule>,
+        strings: (pack) => handoff.load(__CHAT_PARTS__[pack], pack) as Promise<Strings>,
+      }),
   };
   handoff.define(module);
 } else console.error('[dify-chatbot] The chat file does not match embed.min.js; reload the page to get matching versions.');

@@ -11,8 +11,12 @@ export function mountChatbot(config: DifyChatbotConfig, doc: Document = document
   return mount(config, {
     loadChat: () =>
       import('./chat/index.tsx').then(({ createChat }) => ({
-        // The answer extras are one more chunk, fetched when an answer first needs them.
-        createChat: (context) => createChat(context, { extras: () => import('./ui/answer/extras.tsx').then((m) => m.extras) }),
+        // The answer extras and each language are chunks of their own, fetched when needed.
+        createChat: (context) =>
+          createChat(context, {
+            extras: () => import('./ui/answer/extras.tsx').then((m) => m.extras),
+            strings: () => import('./i18n/zh-hans.ts').then((m) => m.zhHans),
+          }),
       })),
     document: doc,
   });

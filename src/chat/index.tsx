@@ -6,7 +6,7 @@
 import { computed, effect, signal } from '@preact/signals';
 import { render } from 'preact';
 import { createApiClient } from '../api/client.ts';
-import { stringsFor } from '../i18n/strings.ts';
+import { localePackFor, stringsFor, type LocalePack, type Strings } from '../i18n/strings.ts';
 import type { ChatContext, ChatInstance } from '../launcher/chat-contract.ts';
 import { adoptStyles } from '../launcher/shadow-host.ts';
 import { createActions } from '../state/actions.ts';
@@ -25,11 +25,30 @@ export function createChat(context: ChatContext, parts: ChatParts): ChatInstance
   const store = createStore();
   // DESIGN.md §3 i18n: the config's locale, then the site's default language, then the browser.
   const locale = computed(() => config.systemVariables.locale ?? store.site.value?.site.default_language ?? context.locale ?? 'en');
-  const strings = computed(() => stringsFor(locale.value));
+  // Another language than English is a part of its own: the window stays hidden until it is in.
+  const packs = signal<Partial<Record<LocalePack, Strings>>>({});
+  const strings = computed(() => stringsFor(locale.value, packs.value));
+  const loadingPacks = new Map<LocalePack, Promise<void>>();
+  const stringsReady = (): Promise<void> | null => {
+    const pack = localePackFor(locale.peek());
+    if (!pack || packs.peek()[pack]) return null;
+    let loading = loadingPacks.get(pack);
+    if (!loading) {
+      loading = parts.strings(pack).then(
+        (loaded) => void (packs.value = { ...packs.value, [pack]: loaded }),
+        // English it is, rather than no chat; the next page view tries again.
+        (error: unknown) => console.warn(`[dify-chatbot] The ${pack} strings could not be loaded; the chat stays in English.`, error),
+      );
+      loadingPacks.set(pack, loading);
+    }
+    return loading;
+  };
   const actions = createActions({ store, api, config, storage: safeStorage(), strings: () => strings.value });
   const layout = { expanded: signal(false), isMobile: signal(false) };
   const inputRef: { current: HTMLTextAreaElement | null } = { current: null };
   let frame: WindowFrame | null = null;
+  /** Between show() and hide(): a show that waits for the language's strings may still happen. */
+  let wantShown = false;
   let container: HTMLElement | null = null;
   const styleExtras = (module: ExtrasModule) => frame && adoptStyles(frame.root, module.css, config.nonce);
   // The views ask for the part while rendering, so a window exists whenever it arrives.
@@ -53,9 +72,11 @@ export function createChat(context: ChatContext, parts: ChatParts): ChatInstance
       frame?.setExpanded(expanded);
     }),
     effect(() => {
-      const title = store.site.value?.site.title;
-      if (title) frame?.setLabel(title);
+      const label = store.site.value?.site.title || strings.value.chatWindow;
+      frame?.setLabel(label);
     }),
+    // The site's default language may name another pack than the browser did: fetch it early.
+    effect(() => void (locale.value && stringsReady())),
   ];
 
   const ensureFrame = (): WindowFrame => {
@@ -97,11 +118,19 @@ export function createChat(context: ChatContext, parts: ChatParts): ChatInstance
     },
     show() {
       const shown = ensureFrame();
-      shown.show();
-      inputRef.current?.focus();
+      wantShown = true;
+      const reveal = () => {
+        if (!wantShown || frame !== shown) return;
+        shown.show();
+        inputRef.current?.focus();
+      };
+      const ready = stringsReady();
+      if (ready) void ready.then(reveal);
+      else reveal();
       return shown.host;
     },
     hide() {
+      wantShown = false;
       if (!frame) return;
       const focusInside = frame.hasFocus();
       frame.hide();

@@ -1,11 +1,12 @@
 /**
  * Parts of the chat that load only when a conversation needs them (DESIGN.md §3, issue 6's size
- * budget). Today one: the answer extras — agent steps, the workflow panel, files, sources and
- * badges with their styles and strings (src/ui/answer/extras.tsx). A plain chat app never
- * downloads them. The embed loads a part as a script next to the chat file (embed/chat.ts), npm
- * users through `import()` (src/index.ts).
+ * budget): the answer extras — agent steps, the workflow panel, files, sources and badges with
+ * their styles and strings (src/ui/answer/extras.tsx), which a plain chat app never downloads —
+ * and the strings of each language besides English (src/i18n/zh-hans.ts). The embed loads a part
+ * as a script next to the chat file (embed/chat.ts), npm users through `import()` (src/index.ts).
  */
 import { signal, type ReadonlySignal } from '@preact/signals';
+import type { LocalePack, Strings } from '../i18n/strings.ts';
 import type { extras } from '../ui/answer/extras.tsx';
 
 export type ExtrasModule = typeof extras;
@@ -13,6 +14,7 @@ export type ExtrasModule = typeof extras;
 /** How the chat gets its parts; given by whoever created it. */
 export interface ChatParts {
   extras(): Promise<ExtrasModule>;
+  strings(pack: LocalePack): Promise<Strings>;
 }
 
 /** One part as the views see it: a signal that fills in when the part arrives. */

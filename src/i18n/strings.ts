@@ -64,72 +64,23 @@ export const en = {
 
 export type Strings = typeof en;
 
-const zhHans: Strings = {
-  chatWindow: '聊天',
-  expand: '展开聊天窗口',
-  collapse: '缩小聊天窗口',
-  close: '关闭聊天',
-  newConversation: '新对话',
-  messageLabel: '消息',
-  placeholder: '输入消息…',
-  send: '发送消息',
-  stop: '停止回答',
-  emptyConversation: '有什么问题都可以问。',
-  retry: '重试',
-  stopped: '已停止',
-  interrupted: '回答被中断了。',
-  thinking: '思考过程',
-  typing: '正在回答…',
-  answerFrom: '回答',
-  you: '你',
-  loadOlder: '加载更早的消息',
-  loadingHistory: '正在加载更早的消息…',
-  historyFailed: '无法加载更早的消息。',
-  suggestions: '推荐问题',
-  jumpToLatest: '跳到最新',
-  copyAnswer: '复制回答',
-  like: '回答很好',
-  dislike: '回答不好',
-  regenerate: '重新生成',
-  previousAnswer: '上一个回答',
-  nextAnswer: '下一个回答',
-  answerNofM: '第 {n} 个回答，共 {total} 个',
-  feedbackFailed: '评价未能保存。',
-  answerFailed: '回答未能完成：',
-  retryingBusy: '助手当前繁忙，{s} 秒后重试…',
-  retryingServer: '服务器出现问题，{s} 秒后重试…',
-  offline: '你已离线。你的消息会被保留，恢复网络后可再次发送。',
-  starting: '正在连接…',
-  copyCode: '复制代码',
-  copied: '已复制',
-  extrasFailed: '此回答的部分内容（步骤、文件或来源）无法加载。',
-  table: '表格',
-  errors: {
-    network: '网络似乎已断开。请检查网络连接后重试。',
-    timeout: '回答时间过长，请重试。',
-    aborted: '已停止。',
-    unauthorized: '无法续期聊天会话，请重试。',
-    'sign-in-required': '此聊天需要登录。',
-    'no-access': '你没有访问此聊天的权限。',
-    unavailable: '此聊天暂时不可用。',
-    'conversation-gone': '此对话已结束，请开始新对话。',
-    'not-found': '该消息已不存在。',
-    'not-configured': '此助手尚未配置完成，请稍后再试。',
-    busy: '助手当前繁忙，请稍后再试。',
-    'rate-limited': '已达到使用上限，请稍后再试。',
-    'invalid-input': '问题无法发送：',
-    'model-error': '模型无法回答：',
-    server: '服务器出错了，请重试。',
-    'bad-response': '服务器返回了意外的响应，请重试。',
-    file: '文件无法上传。',
-  },
-};
+/**
+ * The languages besides English. Each is a small file of its own (src/i18n/zh-hans.ts, loaded as
+ * a chat part), so a visitor downloads only the language the chat speaks to them.
+ */
+export type LocalePack = 'zh-Hans';
 
-const LOCALES: Record<string, Strings> = { en, 'zh-hans': zhHans, 'zh-cn': zhHans, zh: zhHans };
+const PACKS: Record<string, LocalePack> = { 'zh-hans': 'zh-Hans', 'zh-cn': 'zh-Hans', zh: 'zh-Hans' };
 
-/** Picks strings for a locale such as `zh-Hans` or `en-US`; falls back to the language, then English. */
-export function stringsFor(locale: string | undefined): Strings {
-  if (!locale) return en;
-  const lower = locale.toLowerCase();
-  return LOCALES[lower] ?? LOCALES[lower.split('-')[0] ?? ''] ?? en;
+/** The pack a locale such as `zh-Hans` or `en-US` needs (by the full tag, then the language); null for English. */
+export function localePackFor(locale: string | undefined): LocalePack | null {
+  if (!locale) return null;
+  const lower = locale.toLowerCase().replace('_', '-');
+  return PACKS[lower] ?? PACKS[lower.split('-')[0] ?? ''] ?? null;
+}
+
+/** The strings for `locale` among the packs loaded so far; English until its pack is in. */
+export function stringsFor(locale: string | undefined, packs: Partial<Record<LocalePack, Strings>> = {}): Strings {
+  const pack = localePackFor(locale);
+  return (pack && packs[pack]) || en;
 }

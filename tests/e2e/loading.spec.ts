@@ -113,3 +113,39 @@ test('answer extras that cannot load: the text still shows, a note says what is 
   // The question was not asked again: Retry here is about the answer's parts, not the answer.
   await expect(widget.window(page).locator('.turn')).toHaveCount(1);
 });
+
+const CHINESE_FILE = /\/strings-zh-hans-[\w-]+\.min\.js$/;
+
+test('another language is a file of its own: English visitors never fetch the Chinese strings', async ({ page, openHostPage, mock }) => {
+  const seen = recordRequests(page);
+  await openHostPage({ config: { token: 'demo-chat', baseUrl: mock.url, systemVariables: { user_id: uniqueUser() } } });
+  await widget.bubble(page).click();
+  await expect(widget.composer(page)).toBeFocused();
+  await askAndWait(page, 'Hello there');
+  expect(seen.filter((p) => CHINESE_FILE.test(p))).toEqual([]);
+});
+
+test('a Chinese visitor: the window opens in Chinese at once, even when the strings arrive late', async ({ page, openHostPage, mock }) => {
+  const seen = recordRequests(page);
+  await page.route(CHINESE_FILE, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await route.continue();
+  });
+  await openHostPage({ config: { token: 'demo-chat', baseUrl: mock.url, prefetch: false, systemVariables: { user_id: uniqueUser(), locale: 'zh-Hans' } } });
+  await page.getByRole('button', { name: '打开聊天' }).click();
+  const box = widget.window(page).locator('textarea');
+  await box.waitFor({ state: 'visible' });
+  // Read once, the moment the window is visible: no English first, then Chinese.
+  expect(await widget.window(page).locator('label[for="dcb-composer"]').textContent()).toBe('消息');
+  expect(await widget.window(page).locator('.header button').last().getAttribute('aria-label')).toBe('关闭聊天');
+  await expect(page.getByRole('textbox', { name: '消息' })).toBeFocused();
+  expect(seen.filter((p) => CHINESE_FILE.test(p))).toHaveLength(1);
+});
+
+test('Chinese strings that cannot load: the chat works in English', async ({ page, openHostPage, mock }) => {
+  await page.route(CHINESE_FILE, (route) => route.abort('connectionrefused'));
+  await openHostPage({ config: { token: 'demo-chat', baseUrl: mock.url, systemVariables: { user_id: uniqueUser(), locale: 'zh-Hans' } } });
+  await page.getByRole('button', { name: '打开聊天' }).click();
+  await expect(widget.composer(page)).toBeFocused();
+  await askAndWait(page, 'Hello there');
+});
