@@ -43,6 +43,8 @@ export function createActions({ store, api, config, storage, strings: currentStr
   /** Aborted by destroy(): every request of this chat instance listens to it. */
   const lifetime = new AbortController();
   let booting: Promise<void> | null = null;
+  /** The boot, its history and the restored question are all in the store. */
+  let booted = false;
   let streaming: AbortController | null = null;
   let keySeed = 0;
   const newKey = () => `t${Date.now().toString(36)}${(keySeed++).toString(36)}`;
@@ -150,6 +152,7 @@ export function createActions({ store, api, config, storage, strings: currentStr
           await loadHistory(false);
         }
         restoreUnanswered();
+        booted = true;
       } catch (cause) {
         const error = toApiError(cause);
         if (error.kind === 'aborted') return;
@@ -218,7 +221,9 @@ export function createActions({ store, api, config, storage, strings: currentStr
    * conversation's last answer rather than start a new thread.
    */
   async function run(turn: Turn, followLast = false, conversationRetried = false): Promise<void> {
-    await boot();
+    // Once booted, no `await` before the request: it then leaves in the visitor's own keydown
+    // task, before the question and the waiting answer render (Preact renders in a microtask).
+    if (!booted) await boot();
     if (lifetime.signal.aborted) return;
     if (store.boot.value !== 'ready') {
       settle({ ...turn, failure: store.bootError.value ?? failureOf(toApiError(null)) });

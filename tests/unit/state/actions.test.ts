@@ -301,6 +301,8 @@ describe('boot', () => {
     expect(h.store.boot.value).toBe('ready'); // the composer is usable while the history loads
     api.queueAnswer(ids('C1', 'm2'), 'Sure.');
     expect(h.actions.send('And then?')).toBe(true);
+    await idle();
+    expect(api.calls.chat).toHaveLength(0); // waits for the history, to learn the parent
     page.resolve();
     await idle();
     expect(api.calls.chat).toHaveLength(1);
@@ -328,6 +330,25 @@ describe('send', () => {
     expect(h.api.calls.chat[1]!.request).toEqual({ query: 'Next', inputs: { name: 'Ada', vip: true }, conversationId: 'C1', parentMessageId: 'M1' });
     expect(h.store.turns.value.map((t) => t.answer.messageId)).toEqual(['M1', 'M2']);
     expect(lastTurn(h.store).parentMessageId).toBe('M1');
+  });
+
+  it('once booted, the request starts inside send(), before the question can render', async () => {
+    const storage = new MemoryStorage();
+    storage.set(CONVERSATION_KEY, 'C1');
+    const api = createFakeApi();
+    api.history.set('C1', linearHistory(2));
+    const h = await booted({ storage, api });
+    api.queueAnswer(ids('C1', 'm2'), 'Sure.');
+    // Preact renders a signal change in a microtask: one queued now stands for that render.
+    let rendered = false;
+    queueMicrotask(() => (rendered = true));
+    expect(h.actions.send('And then?')).toBe(true);
+    expect(api.calls.chat).toHaveLength(1);
+    expect(rendered).toBe(false);
+    expect(api.calls.chat[0]!.request).toMatchObject({ conversationId: 'C1', parentMessageId: 'm1' });
+    expect(h.store.live.value).toMatchObject({ query: 'And then?', parentMessageId: 'm1' });
+    await idle();
+    expect(lastTurn(h.store).answer.text).toBe('Sure.');
   });
 
   it('boots first when a question is sent before the boot', async () => {
