@@ -250,8 +250,13 @@ export function createActions({ store, api, config, storage, strings: currentStr
     const show = (next: Answer) => {
       answer = next;
       // The first content shows at once; later tokens at most once per frame (DESIGN.md §3).
-      if (store.live.value?.answer.status === 'waiting' && next.status !== 'waiting') flush();
-      else if (!frameQueued) {
+      if (store.live.value?.answer.status === 'waiting' && next.status !== 'waiting') {
+        flush();
+        // Not in the frame that paints the first content, though: a re-render in its animation
+        // frame callbacks would delay that paint. What arrives meanwhile shows one frame later.
+        frameQueued = true;
+        nextFrame(() => nextFrame(flush));
+      } else if (!frameQueued) {
         frameQueued = true;
         nextFrame(flush);
       }
