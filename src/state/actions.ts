@@ -1,6 +1,7 @@
 import { batch } from '@preact/signals';
 import type { ApiClient } from '../api/client.ts';
 import { isRetryable, toApiError, type ApiError } from '../api/errors.ts';
+import { warmStreamChat } from '../api/stream.ts';
 import { isKnownStreamEvent } from '../api/types.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import type { Strings } from '../i18n/strings.ts';
@@ -423,6 +424,11 @@ export function createActions({ store, api, config, storage, strings: currentStr
       store.offline.value = offline;
     },
     loadOlder: () => loadHistory(true),
+    /** Runs the answer path's parsing and merging once on sample data (for idle time): no request, no store change. */
+    warmUp() {
+      let answer = emptyAnswer();
+      return warmStreamChat((event) => (answer = reduceAnswer(answer, event))).then(() => answer);
+    },
     destroy() {
       lifetime.abort();
     },

@@ -1160,6 +1160,18 @@ describe('new conversation', () => {
 
 // =============================================================================================
 
+describe('warmUp', () => {
+  it('runs the stream parser and the reducer on a sample answer: no request, no store change', async () => {
+    const h = await booted();
+    const writes = recordWrites(() => [h.store.live.value, h.store.turns.value, h.store.conversationId.value]);
+    const answer = await h.actions.warmUp();
+    writes.stop();
+    expect(answer).toMatchObject({ text: 'Hi', status: 'done', messageId: 'm' });
+    expect(h.api.calls.chat).toHaveLength(0);
+    expect(writes.values).toEqual([]);
+  });
+});
+
 describe('setOffline', () => {
   it('sets the offline flag', () => {
     const h = setup();

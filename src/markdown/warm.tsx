@@ -1,6 +1,7 @@
 import type { Token } from 'marked';
+import { render } from 'preact';
 import { BlockCache } from './blocks';
-import { renderBlock } from './render-block';
+import { Markdown } from './Markdown';
 
 /**
  * Markdown that takes marked's lexer through its common block and inline rules. The first lex of
@@ -11,7 +12,7 @@ import { renderBlock } from './render-block';
 export const WARM_SAMPLE = [
   '# Heading',
   'Some *emphasis*, **strong**, `code`, ~~struck~~, a [link](https://example.com "t"), <b>html</b>,',
-  'an ![image](https://example.com/i.png), https://example.com and a\\_escape.',
+  'https://example.com and a\\_escape (no image: a detached <img> would still be fetched).',
   '',
   '- one',
   '- [ ] two',
@@ -38,20 +39,20 @@ export const WARM_SAMPLE = [
   '',
 ].join('\n');
 
-const CTX = { link: 'https://example.com/', img: 'https://example.com', s: { thinking: '', copyCode: '', copied: '', table: '' } };
-
-/** Lexes `text` and builds its VNodes (never mounted); returns the top-level tokens. */
+/**
+ * Renders `text` as a streaming answer into an element that is never attached (so no style or
+ * layout work), which also runs the markdown components' code once; returns the top-level tokens.
+ */
 export function warmWith(text: string): Token[] {
+  const el = document.createElement('div');
+  render(<Markdown text={text} streaming linkBase="https://example.com/" imageBase="https://example.com" />, el);
+  render(null, el);
   const { done, tail } = new BlockCache().update(text);
-  const tokens = done.concat(tail);
-  for (const token of tokens) renderBlock(token, CTX);
-  return tokens;
+  return done.concat(tail);
 }
 
 /** One sample per string representation: V8 compiles each regex once for one-byte and once for two-byte subjects. */
-const STEPS = [WARM_SAMPLE, `${WARM_SAMPLE}\u2019\u2026`];
-
-let next = 0;
+const pending: Array<() => void> = [WARM_SAMPLE, `${WARM_SAMPLE}\u2019\u2026`].map((text) => () => void warmWith(text));
 
 type Idle = (callback: () => void) => () => void;
 
@@ -66,21 +67,23 @@ const onIdle: Idle = (callback) => {
 };
 
 /**
- * Warms the markdown path (see {@link WARM_SAMPLE}) in idle time, one step per idle callback so
- * no step is a long task. Once per page: later calls do only what is left. Returns a cancel
- * function (the chat unmounting before it ran).
+ * Warms the markdown path (see {@link WARM_SAMPLE}), then runs `more` (other cold code of the
+ * answer path), in idle time, one step per idle callback so no step is a long task. The markdown
+ * steps run once per page: later calls do only what is left. Returns a cancel function (the chat
+ * unmounting before it ran).
  */
-export function warmMarkdownWhenIdle(idle: Idle = onIdle): () => void {
+export function warmWhenIdle(more: Array<() => void> = [], idle: Idle = onIdle): () => void {
   let cancel = () => {};
+  const own = more.slice();
   const step = () => {
-    if (next >= STEPS.length) return;
+    const run = pending.shift() ?? own.shift();
     try {
-      warmWith(STEPS[next++]!);
+      run?.();
     } catch {
-      // Warming is an optimisation only: a lexer bug shows up (and is handled) on real text.
+      // Warming is an optimisation only: a bug shows up (and is handled) on real content.
     }
-    if (next < STEPS.length) cancel = idle(step);
+    if (pending.length || own.length) cancel = idle(step);
   };
-  if (next < STEPS.length) cancel = idle(step);
+  if (pending.length || own.length) cancel = idle(step);
   return () => cancel();
 }
