@@ -82,7 +82,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     timeoutMs: options.timeoutMs,
     retry: options.retry,
     sleep: options.sleep,
-    getPassport: (signal) => passport.get(signal),
+    // The cached passport synchronously, so a call with one starts its fetch in the caller's task.
+    getPassport: (signal) => passport.cached() ?? passport.get(signal),
     onUnauthorized: (rejected) => passport.invalidate(rejected),
   });
   passport = createPassport({ http, appCode: options.appCode, userId: options.userId, storage: options.storage });

@@ -31,8 +31,12 @@ export interface HttpConfig {
   apiBase: string;
   /** The site token, sent as `X-App-Code` on every call. */
   appCode: string;
-  /** Returns the passport JWT, minting it if needed. */
-  getPassport: (signal?: AbortSignal) => Promise<string>;
+  /**
+   * Returns the passport JWT, minting it if needed. A cached passport may be returned as a plain
+   * string: the request then starts in the caller's own task, with no microtask in between (a chat
+   * question's request leaves before the UI renders it).
+   */
+  getPassport: (signal?: AbortSignal) => string | Promise<string>;
   /** A call was refused with 401 `unauthorized` using this passport: forget it. */
   onUnauthorized: (rejectedPassport: string) => void;
   /** Defaults to `globalThis.fetch`, looked up at call time (a host page may wrap fetch later). */
@@ -168,7 +172,10 @@ export function createHttp(config: HttpConfig): Http {
     let failures = 0;
     for (;;) {
       throwIfAborted(options.signal);
-      const passport = auth ? await config.getPassport(options.signal) : null;
+      // No `await` on a passport we already have: even awaiting a plain value yields to the
+      // microtask queue, and whatever is queued there (a render) would run before the fetch.
+      const pending = auth ? config.getPassport(options.signal) : null;
+      const passport = typeof pending === 'string' || pending === null ? pending : await pending;
       try {
         return await attempt(path, options, passport, read, keepLinked);
       } catch (caught) {

@@ -17,6 +17,8 @@ export interface PassportOptions {
 export interface Passport {
   /** The cached passport, or a fresh one; concurrent callers share one in-flight mint. */
   get(signal?: AbortSignal): Promise<string>;
+  /** The cached passport, or null when one must be minted (synchronous, for the HTTP helper). */
+  cached(): string | null;
   /**
    * Forget a passport the server refused. Only forgets it if it is still the cached one, so a
    * late 401 cannot throw away a passport another call has just minted.
@@ -63,6 +65,7 @@ export function createPassport(options: PassportOptions): Passport {
       }
       return withSignal(inflight, signal);
     },
+    cached: () => store.get(key),
     invalidate(rejected) {
       if (store.get(key) === rejected) store.remove(key);
     },

@@ -142,6 +142,19 @@ export async function streamChat(http: Http, payload: ChatMessagePayload, option
   }
 }
 
+const WARM_IDS = '"conversation_id":"c","message_id":"m","task_id":"t","id":"m","created_at":0';
+const WARM_STREAM = `data: {"event":"message","answer":"Hi",${WARM_IDS}}\n\ndata: {"event":"message_end","metadata":{},${WARM_IDS}}\n\n`;
+
+/**
+ * Runs {@link streamChat} once over a built-in two-event answer held in memory (no request), so
+ * the first real answer does not pay for the first run of the reader, decoder, parser and event
+ * checks (~1-2 ms on the way from its first chunk to its paint). For idle time.
+ */
+export function warmStreamChat(onEvent: (event: StreamEvent) => void): Promise<unknown> {
+  const http = { request: async () => new Response(WARM_STREAM, { headers: { 'content-type': 'text/event-stream' } }) } as unknown as Http;
+  return streamChat(http, {} as ChatMessagePayload, { onEvent }).catch(() => null);
+}
+
 /**
  * A 2xx that is not an event stream: a JSON error body (some proxies and the newest blocking
  * handoff), or an HTML page. Rejects with the mapped error; resolves for anything stream-like.

@@ -1,3 +1,4 @@
 export { Markdown, type MarkdownProps } from './Markdown';
 export type { MarkdownStrings } from './render-inline';
 export { safeLinkHref, safeImageSrc } from './urls';
+export { warmWhenIdle } from './warm';

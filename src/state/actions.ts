@@ -1,6 +1,7 @@
 import { batch } from '@preact/signals';
 import type { ApiClient } from '../api/client.ts';
 import { isRetryable, toApiError, type ApiError } from '../api/errors.ts';
+import { warmStreamChat } from '../api/stream.ts';
 import { isKnownStreamEvent } from '../api/types.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import type { Strings } from '../i18n/strings.ts';
@@ -43,6 +44,8 @@ export function createActions({ store, api, config, storage, strings: currentStr
   /** Aborted by destroy(): every request of this chat instance listens to it. */
   const lifetime = new AbortController();
   let booting: Promise<void> | null = null;
+  /** The boot, its history and the restored question are all in the store. */
+  let booted = false;
   let streaming: AbortController | null = null;
   let keySeed = 0;
   const newKey = () => `t${Date.now().toString(36)}${(keySeed++).toString(36)}`;
@@ -150,6 +153,7 @@ export function createActions({ store, api, config, storage, strings: currentStr
           await loadHistory(false);
         }
         restoreUnanswered();
+        booted = true;
       } catch (cause) {
         const error = toApiError(cause);
         if (error.kind === 'aborted') return;
@@ -218,7 +222,9 @@ export function createActions({ store, api, config, storage, strings: currentStr
    * conversation's last answer rather than start a new thread.
    */
   async function run(turn: Turn, followLast = false, conversationRetried = false): Promise<void> {
-    await boot();
+    // Once booted, no `await` before the request: it then leaves in the visitor's own keydown
+    // task, before the question and the waiting answer render (Preact renders in a microtask).
+    if (!booted) await boot();
     if (lifetime.signal.aborted) return;
     if (store.boot.value !== 'ready') {
       settle({ ...turn, failure: store.bootError.value ?? failureOf(toApiError(null)) });
@@ -245,8 +251,13 @@ export function createActions({ store, api, config, storage, strings: currentStr
     const show = (next: Answer) => {
       answer = next;
       // The first content shows at once; later tokens at most once per frame (DESIGN.md §3).
-      if (store.live.value?.answer.status === 'waiting' && next.status !== 'waiting') flush();
-      else if (!frameQueued) {
+      if (store.live.value?.answer.status === 'waiting' && next.status !== 'waiting') {
+        flush();
+        // Not in the frame that paints the first content, though: a re-render in its animation
+        // frame callbacks would delay that paint. What arrives meanwhile shows one frame later.
+        frameQueued = true;
+        nextFrame(() => nextFrame(flush));
+      } else if (!frameQueued) {
         frameQueued = true;
         nextFrame(flush);
       }
@@ -413,6 +424,11 @@ export function createActions({ store, api, config, storage, strings: currentStr
       store.offline.value = offline;
     },
     loadOlder: () => loadHistory(true),
+    /** Runs the answer path's parsing and merging once on sample data (for idle time): no request, no store change. */
+    warmUp() {
+      let answer = emptyAnswer();
+      return warmStreamChat((event) => (answer = reduceAnswer(answer, event))).then(() => answer);
+    },
     destroy() {
       lifetime.abort();
     },

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect } from 'preact/hooks';
 import type { Strings } from '../i18n/strings.ts';
 import { SendIcon, StopIcon } from './icons.tsx';
 
@@ -21,7 +21,6 @@ const MAX_ROWS_HEIGHT = 160;
  * The text stays in the draft until the question is accepted, so nothing typed is lost.
  */
 export function Composer({ strings, draft, placeholder, busy, disabled, onDraft, onSend, onStop, inputRef }: ComposerProps) {
-  const formRef = useRef<HTMLFormElement>(null);
   useLayoutEffect(() => {
     // Grow with the text up to a limit, then scroll.
     const el = inputRef.current;
@@ -32,13 +31,15 @@ export function Composer({ strings, draft, placeholder, busy, disabled, onDraft,
   }, [draft]);
 
   const canSend = draft.trim().length > 0 && !busy && !disabled;
+  const submit = () => {
+    if (canSend) onSend(draft);
+  };
   return (
     <form
-      ref={formRef}
       class="composer"
       onSubmit={(event) => {
         event.preventDefault();
-        if (canSend) onSend(draft);
+        submit();
       }}
     >
       <label class="sr-only" for="dcb-composer">
@@ -55,7 +56,9 @@ export function Composer({ strings, draft, placeholder, busy, disabled, onDraft,
         onKeyDown={(event) => {
           if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
             event.preventDefault();
-            formRef.current?.requestSubmit();
+            // Straight to the send, not through requestSubmit(): its submit event costs ~1 ms
+            // before the question's request can leave.
+            submit();
           }
         }}
       />

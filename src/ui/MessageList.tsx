@@ -1,5 +1,6 @@
 import { useComputed, useSignal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { warmWhenIdle } from '../markdown/index.ts';
 import type { ChatStore, Turn } from '../state/store.ts';
 import type { ViewEnv } from './env.ts';
 import { RetryNotice } from './RetryNotice.tsx';
@@ -55,6 +56,10 @@ export function MessageList({ store, env, titleId, welcome }: MessageListProps) 
     showJump.value = false;
     el.scrollTop = el.scrollHeight;
   }, [liveKey]);
+
+  // The first answer's first token must not wait for marked's regexes to compile, nor for the
+  // first run of the stream parser and the markdown components.
+  useEffect(() => warmWhenIdle([actions.warmUp]), []);
 
   useEffect(() => {
     // Follow growing content (tokens, images loading) while the visitor is at the bottom.

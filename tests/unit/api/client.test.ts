@@ -94,6 +94,17 @@ describe('createApiClient endpoints (PROTOCOL §2)', () => {
     await expect(api.feedback('m1', 'like')).rejects.toMatchObject({ kind: 'not-found' });
   });
 
+  it('with a cached passport, chat starts its POST synchronously; without one it mints first', async () => {
+    const { api, calls } = client(() => sse(['data: {"event":"message_end","id":"M"}\n\n']));
+    const first = api.chat({ query: 'Hi', inputs: {} }, { onEvent: () => {} });
+    expect(calls.map((c) => c.path)).toEqual(['/api/passport']); // minted before the first call
+    await first;
+    expect(calls.map((c) => c.path)).toEqual(['/api/passport', '/api/chat-messages']);
+    const second = api.chat({ query: 'Again', inputs: {} }, { onEvent: () => {} });
+    expect(calls.map((c) => c.path)).toEqual(['/api/passport', '/api/chat-messages', '/api/chat-messages']);
+    await second;
+  });
+
   it('chat streams the official body', async () => {
     const { api, calls } = client(() => sse(['data: {"event":"message_end","id":"M"}\n\n']));
     const events: unknown[] = [];

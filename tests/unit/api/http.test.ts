@@ -113,6 +113,27 @@ describe('requests', () => {
   });
 });
 
+describe('a passport given synchronously', () => {
+  it('starts the fetch in the caller\'s task, before any queued microtask runs', () => {
+    const { http, calls } = setup(() => json(200, {}), { getPassport: () => 'jwt-sync' });
+    let microtaskRan = false;
+    queueMicrotask(() => (microtaskRan = true));
+    void http.request('/chat-messages', { method: 'POST', json: { query: 'Hi' } });
+    // Synchronously: the UI's render, queued as a microtask when the question is shown, comes after.
+    expect(calls).toHaveLength(1);
+    expect(microtaskRan).toBe(false);
+    expect(calls[0]?.headers['x-app-passport']).toBe('jwt-sync');
+  });
+
+  it('a passport still being minted is awaited', async () => {
+    const { http, calls } = setup(() => json(200, {}), { getPassport: async () => 'jwt-async' });
+    const done = http.request('/site');
+    expect(calls).toHaveLength(0);
+    await done;
+    expect(calls[0]?.headers['x-app-passport']).toBe('jwt-async');
+  });
+});
+
 describe('401: one re-mint, one retry', () => {
   it('drops the passport, mints a new one and repeats the call exactly once', async () => {
     const { http, calls, invalidated, minted } = setup((c) =>

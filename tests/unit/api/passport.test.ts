@@ -104,6 +104,21 @@ describe('passport (PROTOCOL §1.2)', () => {
     expect(storage.data.get('dify-chatbot:passport:abc123:u1')).toBe('fresh');
   });
 
+  it('cached() is the stored passport without minting: null before the first mint and after invalidate', async () => {
+    const storage = memoryStorage();
+    const { fetch, calls } = server();
+    let passportRef: ReturnType<typeof createPassport> | null = null;
+    const http = createHttp({ apiBase: API, appCode: 'a', fetch, getPassport: (s) => passportRef!.get(s), onUnauthorized: () => {} });
+    const passport = createPassport({ http, appCode: 'a', storage });
+    passportRef = passport;
+    expect(passport.cached()).toBeNull();
+    expect(calls).toHaveLength(0);
+    const token = await passport.get();
+    expect(passport.cached()).toBe(token);
+    passport.invalidate(token);
+    expect(passport.cached()).toBeNull();
+  });
+
   it('invalidate only forgets the passport it was told about', async () => {
     const storage = memoryStorage();
     const { fetch } = server();

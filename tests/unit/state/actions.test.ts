@@ -301,6 +301,8 @@ describe('boot', () => {
     expect(h.store.boot.value).toBe('ready'); // the composer is usable while the history loads
     api.queueAnswer(ids('C1', 'm2'), 'Sure.');
     expect(h.actions.send('And then?')).toBe(true);
+    await idle();
+    expect(api.calls.chat).toHaveLength(0); // waits for the history, to learn the parent
     page.resolve();
     await idle();
     expect(api.calls.chat).toHaveLength(1);
@@ -328,6 +330,25 @@ describe('send', () => {
     expect(h.api.calls.chat[1]!.request).toEqual({ query: 'Next', inputs: { name: 'Ada', vip: true }, conversationId: 'C1', parentMessageId: 'M1' });
     expect(h.store.turns.value.map((t) => t.answer.messageId)).toEqual(['M1', 'M2']);
     expect(lastTurn(h.store).parentMessageId).toBe('M1');
+  });
+
+  it('once booted, the request starts inside send(), before the question can render', async () => {
+    const storage = new MemoryStorage();
+    storage.set(CONVERSATION_KEY, 'C1');
+    const api = createFakeApi();
+    api.history.set('C1', linearHistory(2));
+    const h = await booted({ storage, api });
+    api.queueAnswer(ids('C1', 'm2'), 'Sure.');
+    // Preact renders a signal change in a microtask: one queued now stands for that render.
+    let rendered = false;
+    queueMicrotask(() => (rendered = true));
+    expect(h.actions.send('And then?')).toBe(true);
+    expect(api.calls.chat).toHaveLength(1);
+    expect(rendered).toBe(false);
+    expect(api.calls.chat[0]!.request).toMatchObject({ conversationId: 'C1', parentMessageId: 'm1' });
+    expect(h.store.live.value).toMatchObject({ query: 'And then?', parentMessageId: 'm1' });
+    await idle();
+    expect(lastTurn(h.store).answer.text).toBe('Sure.');
   });
 
   it('boots first when a question is sent before the boot', async () => {
@@ -1052,7 +1073,7 @@ describe('retrying notice', () => {
 // =============================================================================================
 
 describe('batching', () => {
-  it('shows the first content at once, then at most one live update per frame', async () => {
+  it('shows the first content at once, then at most one live update per frame, none in the first content\'s frame', async () => {
     const frames: Array<() => void> = [];
     const runFrames = () => frames.splice(0).forEach((f) => f());
     const h = await booted({ nextFrame: (callback) => void frames.push(callback) });
@@ -1069,6 +1090,9 @@ describe('batching', () => {
     expect(h.store.live.value!.answer).toMatchObject({ status: 'streaming', text: 'w0 ' });
 
     for (let i = 1; i < 50; i++) call.emit(messageEvent(A1, `w${i} `));
+    expect(writes.values).toHaveLength(2);
+    expect(frames.length).toBeLessThanOrEqual(1);
+    runFrames(); // the frame that paints 'w0 ' has nothing else to render
     expect(writes.values).toHaveLength(2);
     expect(frames.length).toBeLessThanOrEqual(1);
     runFrames();
@@ -1135,6 +1159,18 @@ describe('new conversation', () => {
 });
 
 // =============================================================================================
+
+describe('warmUp', () => {
+  it('runs the stream parser and the reducer on a sample answer: no request, no store change', async () => {
+    const h = await booted();
+    const writes = recordWrites(() => [h.store.live.value, h.store.turns.value, h.store.conversationId.value]);
+    const answer = await h.actions.warmUp();
+    writes.stop();
+    expect(answer).toMatchObject({ text: 'Hi', status: 'done', messageId: 'm' });
+    expect(h.api.calls.chat).toHaveLength(0);
+    expect(writes.values).toEqual([]);
+  });
+});
 
 describe('setOffline', () => {
   it('sets the offline flag', () => {
