@@ -146,9 +146,8 @@ function readToken(value: unknown, problems: string[], wrong: (what: string, exp
   const token = value.trim();
   if (SECRET_KEY.test(token)) {
     problems.push(
-      '"token" looks like a secret API key (app-…). Never put a secret key in a web page: anyone can read and misuse it. ' +
-        "Use the app's public site token (the last part of its /chatbot/<token> URL) and rotate this key in Dify. " +
-        `Nothing was sent; ${NOT_SHOWN}.`,
+      `"token" is a secret API key (app-…): anyone can read it in a web page. Rotate it in Dify and use the app's public ` +
+        `site token (from its /chatbot/<token> URL). Nothing was sent; ${NOT_SHOWN}.`,
     );
     return null;
   }

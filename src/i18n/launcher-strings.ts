@@ -13,14 +13,14 @@ const en: LauncherStrings = {
   openChat: 'Open chat',
   closeChat: 'Close chat',
   moveHint: 'Use the arrow keys to move the chat button.',
-  chatLoadFailed: 'The chat could not be loaded. Check your connection and click the chat button to try again.',
+  chatLoadFailed: 'The chat could not be loaded. Click to try again.',
 };
 
 const zhHans: LauncherStrings = {
   openChat: '打开聊天',
   closeChat: '关闭聊天',
   moveHint: '使用方向键移动聊天按钮。',
-  chatLoadFailed: '聊天加载失败。请检查网络连接，然后再次点击聊天按钮重试。',
+  chatLoadFailed: '聊天加载失败，请点击重试。',
 };
 
 export function launcherStrings(locale: string | undefined): LauncherStrings {
