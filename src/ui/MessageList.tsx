@@ -26,6 +26,7 @@ export function MessageList({ store, env, titleId, welcome }: MessageListProps) 
   const { strings, actions } = env;
   const scroller = useRef<HTMLDivElement>(null);
   const stuck = useRef(true);
+  const lastTop = useRef(0);
   const showJump = useSignal(false);
   const anchor = useRef<{ height: number; top: number; firstKey: string | undefined } | null>(null);
   const content = useRef<HTMLDivElement>(null);
@@ -84,7 +85,13 @@ export function MessageList({ store, env, titleId, welcome }: MessageListProps) 
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
-    stuck.current = el.scrollHeight - el.scrollTop - el.clientHeight <= STICKY_PX;
+    // Only the visitor scrolling up lets go of the bottom. A scroll event arrives a frame after
+    // the scroll that caused it: our own scroll to the bottom, reported after more text came in,
+    // shows a gap too, but not a smaller scrollTop (the list opts out of scroll anchoring).
+    const up = el.scrollTop < lastTop.current;
+    lastTop.current = el.scrollTop;
+    if (el.scrollHeight - el.scrollTop - el.clientHeight <= STICKY_PX) stuck.current = true;
+    else if (up) stuck.current = false;
     showJump.value = !stuck.current;
     if (el.scrollTop < 40 && store.hasOlder.value && store.historyStatus.value !== 'loading') loadOlder();
   };

@@ -634,6 +634,28 @@ test('sticky scroll: a streaming answer keeps the view at the bottom until the v
   await expect.poll(async () => (await metrics()).gap).toBeLessThanOrEqual(2);
 });
 
+test('sticky scroll: our own scroll to the bottom, reported after more content came in, does not let go of the bottom', async ({ page, openHostPage, mock }) => {
+  await openChat(page, openHostPage, mock.url, 'demo-chat');
+  const scroller = chat(page).locator('.conversation');
+  const gap = () => scroller.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+  await ask(page, 'Show me some markdown');
+  await done(page);
+  await expect.poll(gap).toBeLessThanOrEqual(2);
+  // Still following, a few pixels up (within the sticky zone), as after a small wheel movement.
+  await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight - el.clientHeight - 10));
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  // In one task: a scroll to the bottom (as the widget's own) and a burst of content (a busy
+  // machine's batch of tokens). The scroll's event comes a frame later and sees a 600 px gap.
+  await scroller.evaluate((el) => {
+    el.scrollTop = el.scrollHeight;
+    const burst = document.createElement('div');
+    burst.style.height = '600px';
+    el.firstElementChild!.append(burst);
+  });
+  await expect.poll(gap).toBeLessThanOrEqual(2);
+  await expect(chat(page).getByRole('button', { name: /Jump to latest/ })).toHaveCount(0);
+});
+
 test('sticky scroll: a question sent after scrolling up brings the view back to the bottom', async ({ page, openHostPage, mock }) => {
   await openChat(page, openHostPage, mock.url, 'demo-chat');
   const scroller = chat(page).locator('.conversation');
