@@ -93,7 +93,20 @@ export class SseWriter {
     if (!this.res.writableEnded && !this.res.destroyed) this.res.end();
   }
 
-  /** Drops the connection without a terminal event (the cut fault, or server shutdown). */
+  /**
+   * The cut fault: the connection ends without a terminal event, after what was written has left
+   * (a proxy or network dropping a stream midway). Destroying the socket instead could discard
+   * bytes still queued in Node, so whether the client saw any event would be down to chance.
+   */
+  cut(): void {
+    this.dispose();
+    const socket = this.res.socket;
+    if (!socket || this.res.destroyed) return;
+    socket.end();
+    setTimeout(() => socket.destroy(), 1000).unref();
+  }
+
+  /** Drops the connection without a terminal event (server shutdown, the client went away). */
   destroy(): void {
     this.dispose();
     if (!this.res.destroyed) this.res.socket?.destroy();

@@ -16,7 +16,8 @@ interface Sink {
   event(event: StreamEvent): Promise<void>;
   raw(text: string): Promise<void>;
   pausePings(paused: boolean): void;
-  destroy(): void;
+  /** Ends the connection without a terminal event, once what was written has left. */
+  cut(): void;
 }
 
 /**
@@ -63,7 +64,7 @@ class FaultingOutput implements Output {
       this.sink.pausePings(false);
     }
     if (this.due('cut')) {
-      this.sink.destroy();
+      this.sink.cut();
       this.run.detach();
       return;
     }
@@ -129,7 +130,7 @@ class NullSink implements Sink {
   async event(): Promise<void> {}
   async raw(): Promise<void> {}
   pausePings(): void {}
-  destroy(): void {
+  cut(): void {
     this.ctx.res.socket?.destroy();
   }
 }
