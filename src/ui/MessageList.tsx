@@ -59,8 +59,11 @@ export function MessageList({ store, env, titleId, welcome }: MessageListProps) 
   }, [liveKey]);
 
   // The first answer's first token must not wait for marked's regexes to compile, nor for the
-  // first run of the stream parser and the markdown components.
-  useEffect(() => warmWhenIdle([actions.warmUp]), []);
+  // first run of the stream parser and the markdown components. Only once the chat has booted:
+  // while site, parameters and history are on their way the thread is idle too, and a warm-up
+  // step then would hold up the responses that make the window ready to type.
+  const booted = store.boot.value === 'ready';
+  useEffect(() => (booted ? warmWhenIdle([actions.warmUp]) : undefined), [booted]);
 
   useEffect(() => {
     // Follow growing content (tokens, images loading) while the visitor is at the bottom.
