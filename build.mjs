@@ -95,22 +95,35 @@ rmSync('dist', { recursive: true, force: true });
 
 const chatFile = (result) => basename(Object.keys(result.metafile.outputs).find((f) => f.endsWith('.js')));
 
+/**
+ * A stage loaded by embed.min.js as classic scripts, readable and minified. Their names carry a
+ * content hash so they can be cached for ever. `define(i)` gets 0 for the readable build, 1 for
+ * the minified one.
+ */
+const classicStage = (entryPoints, plugins, define = () => browser.define) =>
+  Promise.all(
+    [false, true].map((minify, i) =>
+      esbuild.build({
+        ...browser,
+        entryPoints,
+        outdir: 'dist',
+        entryNames: minify ? '[name]-[hash].min' : '[name]-[hash]',
+        format: 'iife',
+        minify,
+        sourcemap: minify ? 'linked' : false,
+        plugins,
+        define: define(i),
+      }),
+    ),
+  );
+
 /** The chat's parts, loaded by the chat when a conversation needs them (src/chat/parts.ts). */
 const partFile = (result, name) => basename(Object.keys(result.metafile.outputs).find((f) => basename(f).startsWith(`${name}-`) && f.endsWith('.js')));
-const partBuilds = await Promise.all(
-  [false, true].map((minify) =>
-    esbuild.build({
-      ...browser,
-      entryPoints: { 'answer-extras': 'embed/answer-extras.ts', 'strings-zh-hans': 'embed/strings-zh-hans.ts' },
-      outdir: 'dist',
-      entryNames: minify ? '[name]-[hash].min' : '[name]-[hash]',
-      format: 'iife',
-      minify,
-      sourcemap: minify ? 'linked' : false,
-      plugins: [cssAsMinifiedText, preactFromLauncher, modulesFromChat],
-    }),
-  ),
-);
+const partBuilds = await classicStage({ 'answer-extras': 'embed/answer-extras.ts', 'strings-zh-hans': 'embed/strings-zh-hans.ts' }, [
+  cssAsMinifiedText,
+  preactFromLauncher,
+  modulesFromChat,
+]);
 // A part that pulled in the chat's big dependencies would download them twice.
 for (const input of Object.keys(partBuilds[1].metafile.inputs)) {
   if (/node_modules[\\/](marked|@preact[\\/]signals|eventsource-parser)/.test(input)) {
@@ -118,28 +131,11 @@ for (const input of Object.keys(partBuilds[1].metafile.inputs)) {
   }
 }
 
-/** The chat stage as classic scripts; their names carry a content hash so they can be cached for ever. */
-const chatBuilds = await Promise.all(
-  [false, true].map((minify) =>
-    esbuild.build({
-      ...browser,
-      entryPoints: { chat: 'embed/chat.ts' },
-      outdir: 'dist',
-      entryNames: minify ? '[name]-[hash].min' : '[name]-[hash]',
-      format: 'iife',
-      minify,
-      sourcemap: minify ? 'linked' : false,
-      plugins: [cssAsMinifiedText, preactFromLauncher, markedLexerOnly],
-      define: {
-        ...browser.define,
-        __CHAT_PARTS__: JSON.stringify({
-          extras: partFile(partBuilds[minify ? 1 : 0], 'answer-extras'),
-          'zh-Hans': partFile(partBuilds[minify ? 1 : 0], 'strings-zh-hans'),
-        }),
-      },
-    }),
-  ),
-);
+/** The chat stage, which knows its parts' file names. */
+const chatBuilds = await classicStage({ chat: 'embed/chat.ts' }, [cssAsMinifiedText, preactFromLauncher, markedLexerOnly], (i) => ({
+  ...browser.define,
+  __CHAT_PARTS__: JSON.stringify({ extras: partFile(partBuilds[i], 'answer-extras'), 'zh-Hans': partFile(partBuilds[i], 'strings-zh-hans') }),
+}));
 
 /** The script site owners paste: an IIFE that defines no globals of its own. */
 const embedBuilds = await Promise.all(

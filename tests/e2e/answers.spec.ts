@@ -634,13 +634,19 @@ test('sticky scroll: a streaming answer keeps the view at the bottom until the v
   await expect.poll(async () => (await metrics()).gap).toBeLessThanOrEqual(2);
 });
 
-test('sticky scroll: our own scroll to the bottom, reported after more content came in, does not let go of the bottom', async ({ page, openHostPage, mock }) => {
-  await openChat(page, openHostPage, mock.url, 'demo-chat');
+/** Opens the chat, asks for the long markdown answer and waits until it ended with the view at the bottom. */
+async function markdownAnswerAtBottom(page: Page, openHostPage: Open, mockUrl: string) {
+  await openChat(page, openHostPage, mockUrl, 'demo-chat');
   const scroller = chat(page).locator('.conversation');
   const gap = () => scroller.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
   await ask(page, 'Show me some markdown');
   await done(page);
   await expect.poll(gap).toBeLessThanOrEqual(2);
+  return { scroller, gap };
+}
+
+test('sticky scroll: our own scroll to the bottom, reported after more content came in, does not let go of the bottom', async ({ page, openHostPage, mock }) => {
+  const { scroller, gap } = await markdownAnswerAtBottom(page, openHostPage, mock.url);
   // Still following, a few pixels up (within the sticky zone), as after a small wheel movement.
   await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight - el.clientHeight - 10));
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
@@ -657,12 +663,7 @@ test('sticky scroll: our own scroll to the bottom, reported after more content c
 });
 
 test('sticky scroll: a question sent after scrolling up brings the view back to the bottom', async ({ page, openHostPage, mock }) => {
-  await openChat(page, openHostPage, mock.url, 'demo-chat');
-  const scroller = chat(page).locator('.conversation');
-  const gap = () => scroller.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
-  await ask(page, 'Show me some markdown');
-  await done(page);
-  await expect.poll(gap).toBeLessThanOrEqual(2);
+  const { scroller, gap } = await markdownAnswerAtBottom(page, openHostPage, mock.url);
   await scroller.hover();
   await page.mouse.wheel(0, -800);
   const jump = chat(page).getByRole('button', { name: /Jump to latest/ });
