@@ -28,9 +28,11 @@ const EN: MarkdownStrings = { thinking: 'Thinking', copyCode: 'Copy code', copie
 const CHUNK = 16;
 
 /**
- * A run of `CHUNK` consecutive blocks. Preact still walks every child of a
- * list on each render, so with hundreds of blocks even skipped ones add up;
- * grouping them lets a finished chunk be skipped as one child.
+ * A run of `CHUNK` consecutive blocks, in an element of its own. Preact still walks every child
+ * of a list on each render, and the browser's layout every child of a box, so with hundreds of
+ * blocks even skipped ones add up: grouped, a finished chunk is one child to both, and one box
+ * that skips style, layout and paint while off screen (markdown.css). This keeps a token's cost
+ * flat as an answer grows.
  */
 class Chunk extends Component<{ tokens: Token[]; start: number; ctx: RenderCtx }> {
   override shouldComponentUpdate(next: Chunk['props']): boolean {
@@ -39,7 +41,13 @@ class Chunk extends Component<{ tokens: Token[]; start: number; ctx: RenderCtx }
   }
 
   override render({ tokens, start, ctx }: Chunk['props']) {
-    return tokens.map((t, i) => <Block key={start + i} token={t} ctx={ctx} index={start + i} />);
+    return (
+      <div class="dcb-md-chunk">
+        {tokens.map((t, i) => (
+          <Block key={start + i} token={t} ctx={ctx} index={start + i} />
+        ))}
+      </div>
+    );
   }
 }
 

@@ -335,7 +335,7 @@ test.describe('chatflow', () => {
     await think.locator('summary').click();
     await expect(think.getByText(/The user asked about "Show your reasoning"\. I will outline the topic first, then answer briefly\./)).toBeVisible();
     // The answer itself is outside the section.
-    await expect(body(lastAnswer(page)).locator('> p', { hasText: 'Here is a friendly take on' })).toBeVisible();
+    await expect(body(lastAnswer(page)).locator('> .dcb-md-chunk > p', { hasText: 'Here is a friendly take on' })).toBeVisible();
   });
 });
 
@@ -532,7 +532,7 @@ test('think: the <think> section is a collapsible Thinking section, open while t
   await expect(think).toHaveJSProperty('open', false);
   const md = body(lastAnswer(page));
   expect(await md.innerText()).not.toMatch(/<\/?think>/);
-  await expect(md.locator('> p').first()).toContainText('You asked: “What do you think?”.');
+  await expect(md.locator('> .dcb-md-chunk > p').first()).toContainText('You asked: “What do you think?”.');
   await think.locator('summary').click();
   await expect(think.getByText(/Step 1: read the question\./)).toBeVisible();
 });

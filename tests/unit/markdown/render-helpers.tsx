@@ -10,5 +10,15 @@ export function md(text: string, props: Partial<MarkdownProps> = {}, into = docu
   return into;
 }
 
-/** The rendered markdown's inner HTML (read only, for comparison), without the .dcb-md wrapper. */
-export const html = (text: string, props?: Partial<MarkdownProps>): string => md(text, props).firstElementChild!.innerHTML;
+/**
+ * The rendered markdown's inner HTML (read only, for comparison), without the .dcb-md wrapper and
+ * the chunk elements that group its blocks by 16 (Markdown.tsx; tested in render.test.tsx).
+ */
+export const html = (text: string, props?: Partial<MarkdownProps>): string => unchunked(md(text, props).firstElementChild!);
+
+/** `el`'s inner HTML as if its blocks were not grouped into chunk elements. */
+export function unchunked(el: Element): string {
+  const copy = el.cloneNode(true) as Element;
+  for (const chunk of copy.querySelectorAll('.dcb-md-chunk')) chunk.replaceWith(...chunk.childNodes);
+  return copy.innerHTML;
+}

@@ -197,6 +197,20 @@ describe('streaming cost stays flat', () => {
     expect(streamedDom).toBe(md(text).innerHTML);
   }, 30_000);
 
+  test('blocks sit in chunk elements of 16, and a finished chunk keeps its element as the answer grows', () => {
+    const paragraphs = Array.from({ length: 40 }, (_, i) => `Paragraph ${i} of a long answer.`);
+    const root = document.createElement('div');
+    md(paragraphs.slice(0, 20).join('\n\n'), { streaming: true }, root);
+    const first = root.querySelector('.dcb-md > .dcb-md-chunk')!;
+    md(paragraphs.join('\n\n'), { streaming: true }, root);
+    const chunks = [...root.querySelectorAll('.dcb-md > .dcb-md-chunk')];
+    // 16 tokens each (a paragraph and the blank line after it are two). markdown.css lets the
+    // browser skip chunks off screen; its layout walks 5 boxes, not 40.
+    expect(chunks.map((c) => c.querySelectorAll(':scope > p').length)).toEqual([8, 8, 8, 8, 8]);
+    expect(chunks[0]).toBe(first);
+    expect(chunks[4]!.lastElementChild!.textContent).toBe('Paragraph 39 of a long answer.');
+  });
+
   test('lexing work per token does not grow with the answer', () => {
     const text = longAnswer();
     const cache = new BlockCache();

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, test } from 'vitest';
 import { splitThink } from '../../../src/markdown/think';
-import { md } from './render-helpers';
+import { md, unchunked } from './render-helpers';
 
 describe('splitThink', () => {
   test.each([
@@ -29,19 +29,19 @@ describe('Thinking section', () => {
     md('<think>Let me *see*', { streaming: true }, root);
     expect(details(root)!.open).toBe(true);
     expect(details(root)!.querySelector('summary')!.textContent).toBe('Thinking');
-    expect(details(root)!.innerHTML).toBe('<summary>Thinking</summary><p>Let me <em>see</em></p>');
+    expect(unchunked(details(root)!)).toBe('<summary>Thinking</summary><p>Let me <em>see</em></p>');
     md('<think>Let me *see*</think>\n\n', { streaming: true }, root);
     expect(details(root)!.open).toBe(true);
     md('<think>Let me *see*</think>\n\nThe **answer**', { streaming: true }, root);
     expect(details(root)!.open).toBe(false);
-    expect(root.firstElementChild!.lastElementChild!.outerHTML).toBe('<p>The <strong>answer</strong></p>');
+    expect(root.querySelector('.dcb-md > .dcb-md-chunk')!.innerHTML).toBe('<p>The <strong>answer</strong></p>');
     md('<think>Let me *see*</think>\n\nThe **answer**.', { streaming: false }, root);
     expect(details(root)!.open).toBe(false);
   });
 
   test('a finished message shows the section closed', () => {
     const root = md('<think>why</think>answer');
-    expect(root.firstElementChild!.innerHTML).toBe(
+    expect(unchunked(root.firstElementChild!)).toBe(
       '<details class="dcb-md-think"><summary>Thinking</summary><p>why</p></details><p>answer</p>',
     );
   });
