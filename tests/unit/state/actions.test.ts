@@ -85,6 +85,15 @@ async function booted(options: SetupOptions = {}): Promise<Harness> {
   return h;
 }
 
+/** A returning visitor: conversation C1 stored, with `items` (or n linear turns) in its history; booted. */
+function returning(items: number | ReturnType<typeof linearHistory>): Promise<Harness> {
+  const storage = new MemoryStorage();
+  storage.set(CONVERSATION_KEY, 'C1');
+  const api = createFakeApi();
+  api.history.set('C1', typeof items === 'number' ? linearHistory(items) : items);
+  return booted({ storage, api });
+}
+
 /** Sends a question answered by `chunks` and waits until the answer settled. */
 async function ask(h: Harness, query: string, answerIds: Ids, ...chunks: string[]): Promise<Turn> {
   h.api.queueAnswer(answerIds, ...(chunks.length ? chunks : [`answer to ${query}`]));
@@ -227,11 +236,7 @@ describe('boot', () => {
   });
 
   it('hasOlder is false when the server has no more', async () => {
-    const storage = new MemoryStorage();
-    storage.set(CONVERSATION_KEY, 'C1');
-    const api = createFakeApi();
-    api.history.set('C1', linearHistory(3));
-    const h = await booted({ storage, api });
+    const h = await returning(3);
     expect(h.store.turns.value).toHaveLength(3);
     expect(h.store.hasOlder.value).toBe(false);
   });
@@ -333,19 +338,15 @@ describe('send', () => {
   });
 
   it('once booted, the request starts inside send(), before the question can render', async () => {
-    const storage = new MemoryStorage();
-    storage.set(CONVERSATION_KEY, 'C1');
-    const api = createFakeApi();
-    api.history.set('C1', linearHistory(2));
-    const h = await booted({ storage, api });
-    api.queueAnswer(ids('C1', 'm2'), 'Sure.');
+    const h = await returning(2);
+    h.api.queueAnswer(ids('C1', 'm2'), 'Sure.');
     // Preact renders a signal change in a microtask: one queued now stands for that render.
     let rendered = false;
     queueMicrotask(() => (rendered = true));
     expect(h.actions.send('And then?')).toBe(true);
-    expect(api.calls.chat).toHaveLength(1);
+    expect(h.api.calls.chat).toHaveLength(1);
     expect(rendered).toBe(false);
-    expect(api.calls.chat[0]!.request).toMatchObject({ conversationId: 'C1', parentMessageId: 'm1' });
+    expect(h.api.calls.chat[0]!.request).toMatchObject({ conversationId: 'C1', parentMessageId: 'm1' });
     expect(h.store.live.value).toMatchObject({ query: 'And then?', parentMessageId: 'm1' });
     await idle();
     expect(lastTurn(h.store).answer.text).toBe('Sure.');
@@ -386,13 +387,9 @@ describe('send', () => {
   });
 
   it('does not rename a conversation loaded from storage', async () => {
-    const storage = new MemoryStorage();
-    storage.set(CONVERSATION_KEY, 'C1');
-    const api = createFakeApi();
-    api.history.set('C1', linearHistory(1));
-    const h = await booted({ storage, api });
+    const h = await returning(1);
     await ask(h, 'More', A2);
-    expect(api.calls.rename).toEqual([]);
+    expect(h.api.calls.rename).toEqual([]);
   });
 
   it('a failing rename is harmless', async () => {
@@ -850,12 +847,8 @@ describe('loadOlder', () => {
   });
 
   it('a failure is shown as historyStatus failed and keeps the loaded turns', async () => {
-    const storage = new MemoryStorage();
-    storage.set(CONVERSATION_KEY, 'C1');
-    const api = createFakeApi();
-    api.history.set('C1', linearHistory(25));
-    const h = await booted({ storage, api });
-    api.behaviour.messages = () => Promise.reject(apiError('network'));
+    const h = await returning(25);
+    h.api.behaviour.messages = () => Promise.reject(apiError('network'));
     await h.actions.loadOlder();
     expect(h.store.historyStatus.value).toBe('failed');
     expect(h.store.turns.value).toHaveLength(20);
