@@ -10,6 +10,9 @@ import type { MessageFileRecord } from './store.ts';
 /** A producer: emits one app mode's event sequence for a run (scripts/*.ts). */
 export type Script = (run: Run, out: Output) => Promise<void>;
 
+/** How long the cut fault waits after the last event it let through. */
+const CUT_AFTER_MS = 250;
+
 /** Where events go: an SSE writer, or nothing (blocking mode collects them in the recorder only). */
 interface Sink {
   readonly open: boolean;
@@ -64,6 +67,10 @@ class FaultingOutput implements Output {
       this.sink.pausePings(false);
     }
     if (this.due('cut')) {
+      // What was sent has time to be read first: when a connection fails, Chromium drops body
+      // bytes the page has not read yet, and whether the partial answer survives the cut would
+      // be down to how busy the page was at that moment.
+      await this.run.sleep(CUT_AFTER_MS);
       this.sink.cut();
       this.run.detach();
       return;

@@ -44,7 +44,8 @@ export interface StreamChatResult {
  * - `timeout` when the server stays silent for `idleTimeoutMs`;
  * - `network` when the connection drops mid-stream, **or when the stream ends without a terminal
  *   event**; both have `interrupted: true` — the UI keeps the partial answer and marks it
- *   "interrupted" (`timeout` and `aborted` also carry `interrupted: true` once events arrived).
+ *   "interrupted" (`timeout` and `aborted` also carry `interrupted: true` once the stream's
+ *   headers arrived: the server has the question).
  *
  * If the server keeps the connection open after the terminal event, the idle timer ends the
  * read and the call resolves normally. An exception thrown by `onEvent` stops the stream and is
@@ -90,12 +91,15 @@ export async function streamChat(http: Http, payload: ChatMessagePayload, option
     }
     await rejectNonStream(response);
     if (!response.body) throw badResponse('an event stream', { status: response.status, contentType: response.headers.get('content-type'), bodyText: '' });
+    // The server took the question: from here a failure cuts an answer, it is not "offline".
+    // Events may have arrived unread, too: Chromium drops body bytes not yet read when the
+    // connection then fails, so "no event parsed" does not mean "nothing was answered".
+    started = true;
 
     const parser = createParser({
       onEvent: (message) => {
         const event = toStreamEvent(message);
         if (!event) return;
-        started = true;
         terminal.see(event);
         onEvent(event);
       },

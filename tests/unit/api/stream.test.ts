@@ -150,6 +150,13 @@ describe('streamChat', () => {
       expect(error).toMatchObject({ kind: 'network', interrupted: true });
     });
 
+    it('a connection reset after the headers, before any event was read, is interrupted too: the server has the question', async () => {
+      const { http } = httpFor(() => sse([], { failAfter: true }));
+      const { events, error } = await run(http);
+      expect(events).toEqual([]);
+      expect(error).toMatchObject({ kind: 'network', interrupted: true });
+    });
+
     it('a server that keeps the connection open after the terminal event is done at the idle limit', async () => {
       const { http } = httpFor((call) => sse([msg('a'), END], { hang: true, signal: call.signal }));
       const { result, error } = await run(http, { idleTimeoutMs: 30 });
