@@ -23,8 +23,9 @@ export function AnswerView({ answer, streamError, env, onRetry, footer }: Answer
   const hasContent = answer.text !== '' || answer.reasoning !== '';
   const hasSteps = answer.thoughts.some((t) => t.tool);
   // Reading the signal subscribes this answer: it re-renders when the part arrives.
-  const extras = needsExtras(answer, env.showWorkflowSteps) ? env.extras.module.value : null;
-  if (!extras && needsExtras(answer, env.showWorkflowSteps)) env.extras.want();
+  const wantsExtras = needsExtras(answer, env.showWorkflowSteps);
+  const extras = wantsExtras ? env.extras.module.value : null;
+  if (wantsExtras && !extras) env.extras.want();
   return (
     <div class="answer" data-status={answer.status}>
       {extras && <extras.BeforeText answer={answer} env={env} streaming={streaming} />}
@@ -46,7 +47,7 @@ export function AnswerView({ answer, streamError, env, onRetry, footer }: Answer
         />
       )}
       {extras && <extras.AfterText answer={answer} env={env} streaming={streaming} />}
-      {!extras && needsExtras(answer, env.showWorkflowSteps) && env.extras.failed.value && (
+      {wantsExtras && !extras && env.extras.failed.value && (
         <ErrorNote message={strings.extrasFailed} retryLabel={strings.retry} onRetry={env.extras.retry} />
       )}
       {answer.status === 'stopped' && <p class="answer-note">{strings.stopped}</p>}
