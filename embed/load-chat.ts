@@ -22,6 +22,8 @@ export const SHARED_PREACT = { Component, createElement, Fragment, isValidElemen
 /** Scripts that were added and have not registered yet, by the name they register with. */
 const waiting = new Map<string, (value: unknown) => void>();
 let chat: Promise<ChatModule> | null = null;
+/** The chat file's URL (parts sit next to it), and where our scripts go: from the latest mount. */
+let place: { url: string; container: ShadowRoot; nonce: string | undefined } | null = null;
 
 const handoff: ChatHandoff = {
   version: VERSION,
@@ -39,19 +41,21 @@ const handoff: ChatHandoff = {
  * same way later, through `handoff.load` (embed/chat.ts).
  */
 export function loadChatScript(url: string, container: ShadowRoot, nonce: string | undefined): Promise<ChatModule> {
-  handoff.load = (file, name) => loadScript(new URL(file, url).href, name, container, nonce);
-  chat ??= loadScript(url, 'chat', container, nonce) as Promise<ChatModule>;
+  place = { url, container, nonce };
+  chat ??= loadScript(url, 'chat') as Promise<ChatModule>;
   chat.catch(() => (chat = null));
   return chat;
 }
 
 /**
- * Adds one classic script and waits for it to register under `name`. The handoff is on the
- * global object only while a script of ours is loading.
+ * Adds one classic script, `file` resolved against the chat file's URL, and waits for it to
+ * register under `name`. The handoff is on the global object only while a script of ours is loading.
  */
-function loadScript(url: string, name: string, container?: ShadowRoot, nonce?: string): Promise<unknown> {
+function loadScript(file: string, name: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    if (!container || waiting.has(name)) return reject(new Error(`${url} cannot be loaded now`));
+    if (!place || waiting.has(name)) return reject(new Error(`${file} cannot be loaded now`));
+    const { container, nonce } = place;
+    const url = new URL(file, place.url).href;
     const script = container.ownerDocument.createElement('script');
     const done = (error: Error | null, value?: unknown) => {
       // `load` fires after a successful registration: it must not undo it. Evaluating the chat
