@@ -125,7 +125,11 @@ test('nothing for 60 s (not even a ping): the stalled request is aborted, a time
   await expect(page.getByText(/^Hi /)).toBeVisible();
   await mockControl(mock).fault({ kind: 'stall', ms: 120_000 });
   await page.clock.pauseAt(Date.now() + 1000);
+  await mockControl(mock).clearRequests();
   await ask(page, 'are you stuck');
+  // The stall is consumed only when the question reaches the mock. Time jumps only after that:
+  // a jump before it would abort a request the mock never saw, leaving the stall for the Retry.
+  await expect.poll(async () => (await mockControl(mock).requests('/api/chat-messages')).length).toBe(1);
   await page.clock.runFor(61_000);
   await page.clock.resume();
   await expect(turns(page).last().locator('.error-note')).toContainText(/taking too long/, { timeout: 10_000 });
