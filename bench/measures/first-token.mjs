@@ -10,16 +10,17 @@
  * - The mock alone, from Node right after each page run: the same POST (own passport, same query)
  *   over fetch: → headers and → first `message` event.
  * - Widget overhead = page total − (request sent → first chunk): the widget's time before the
- *   request leaves plus parsing, rendering and painting the first token. Target: one frame (~16 ms).
- *   It is split in Enter → request sent (the page's clock and CDP's wallTime, both wall clocks) and
- *   first chunk → painted.
+ *   request leaves plus parsing, rendering and painting the first token. It is split in Enter →
+ *   request sent (the page's clock and CDP's wallTime, both wall clocks) and first chunk →
+ *   painted; the target, "painted within one frame of its arrival", is on the second (~16.7 ms).
  */
 import { freshPage, openChat, sendAndWaitFirstText, waitAnswerEnded, watchChatRequest, widgetConfig } from '../lib/browser.mjs';
 import { apiHeaders, passport } from '../lib/server.mjs';
 import { hostPage } from '../lib/site.mjs';
 import { printTable, range, summarize, verdict } from '../lib/stats.mjs';
 
-export const TARGETS = { overheadMs: 16.7 };
+// "First token painted within one frame of its arrival" (issue 6).
+export const TARGETS = { chunkToPaintMs: 16.7 };
 const QUERY = 'Hello there, how are you?';
 
 /**
@@ -97,9 +98,9 @@ export function printFirstToken(r) {
     ['CDP: request sent → first body chunk', range(r.cdpFirstChunkMs), ''],
     ['Node: mock → headers', range(r.nodeHeadersMs), ''],
     ['Node: mock → first message event', range(r.nodeFirstEventMs), ''],
+    ['widget overhead: painted − CDP first chunk', range(r.overheadMs), ''],
     ['  of which Enter → request sent (wall clocks)', range(r.enterToSentMs), ''],
-    ['  of which first chunk → painted', range(r.chunkToPaintMs), ''],
-    ['widget overhead: painted − CDP first chunk', range(r.overheadMs), `≤ ${TARGETS.overheadMs} ${verdict(r.overheadMs.median, TARGETS.overheadMs)}`],
+    ['  of which first token arrives (first chunk) → painted', range(r.chunkToPaintMs), `≤ ${TARGETS.chunkToPaintMs} ${verdict(r.chunkToPaintMs.median, TARGETS.chunkToPaintMs)}`],
     ['painted − Node first event', range(r.overheadVsNodeMs), ''],
   ]);
 }
