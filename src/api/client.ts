@@ -1,13 +1,9 @@
 import {
-  deleteConversation,
-  listConversations,
   listMessages,
-  pinConversation,
   renameConversation,
   sendFeedback,
   suggestedQuestions,
   type CallOptions,
-  type ListConversationsParams,
   type ListMessagesParams,
   type RenameConversation,
 } from './conversations.ts';
@@ -16,7 +12,7 @@ import { createPassport, type Passport, type PassportStorage } from './passport.
 import { streamChat, type StreamChatOptions, type StreamChatResult } from './stream.ts';
 import type { AppMeta, AppParameters, ChatFileInput, ChatMessagePayload, Conversation, HistoryMessage, Paged, Rating, Site } from './types.ts';
 
-export type { CallOptions, ListConversationsParams, ListMessagesParams, RenameConversation } from './conversations.ts';
+export type { CallOptions, ListMessagesParams, RenameConversation } from './conversations.ts';
 
 export interface ApiClientOptions {
   /** The web API root, e.g. `https://dify.example.com/api`. */
@@ -56,10 +52,7 @@ export interface ApiClient {
   /** Stop a generation. Always succeeds on the server, even for unknown tasks (§2.5). */
   stop(taskId: string, options?: CallOptions): Promise<void>;
   messages(params: ListMessagesParams): Promise<Paged<HistoryMessage>>;
-  conversations(params?: ListConversationsParams): Promise<Paged<Conversation>>;
   renameConversation(conversationId: string, rename: RenameConversation, options?: CallOptions): Promise<Conversation>;
-  deleteConversation(conversationId: string, options?: CallOptions): Promise<void>;
-  pinConversation(conversationId: string, pinned: boolean, options?: CallOptions): Promise<void>;
   feedback(messageId: string, rating: Rating | null, content?: string, options?: CallOptions): Promise<void>;
   suggestedQuestions(messageId: string, options?: CallOptions): Promise<string[]>;
   /** The underlying helper, for endpoint groups that live elsewhere (files, audio). */
@@ -101,10 +94,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       await http.json(`/chat-messages/${encodeURIComponent(taskId)}/stop`, { method: 'POST', signal: o.signal });
     },
     messages: (params) => listMessages(http, params),
-    conversations: (params) => listConversations(http, params),
     renameConversation: (conversationId, rename, o) => renameConversation(http, conversationId, rename, o),
-    deleteConversation: (conversationId, o) => deleteConversation(http, conversationId, o),
-    pinConversation: (conversationId, pinned, o) => pinConversation(http, conversationId, pinned, o),
     feedback: (messageId, rating, content, o) => sendFeedback(http, messageId, rating, content, o),
     suggestedQuestions: (messageId, o) => suggestedQuestions(http, messageId, o),
   };

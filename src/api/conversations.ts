@@ -1,20 +1,14 @@
 import type { Http } from './http.ts';
 import type { Conversation, HistoryMessage, Paged, Rating, Success } from './types.ts';
 
-/** Endpoints of PROTOCOL §2.6–2.8: conversations, history, feedback, follow-up suggestions. */
+/**
+ * Endpoints of PROTOCOL §2.6–2.8 that the chat uses: naming a conversation, its history, feedback,
+ * follow-up suggestions. (No conversation list, delete or pin: the widget has one conversation at a
+ * time, and every method here ships in the chat file.)
+ */
 
 export interface CallOptions {
   signal?: AbortSignal | undefined;
-}
-
-export interface ListConversationsParams extends CallOptions {
-  /** Keyset paging: the id of the last conversation already loaded. */
-  lastId?: string | undefined;
-  /** 1–100, server default 20. */
-  limit?: number | undefined;
-  /** true: only pinned; false: only unpinned; absent: all. */
-  pinned?: boolean | undefined;
-  sortBy?: 'created_at' | '-created_at' | 'updated_at' | '-updated_at' | undefined;
 }
 
 export interface ListMessagesParams extends CallOptions {
@@ -28,28 +22,10 @@ export type RenameConversation = { name: string } | { autoGenerate: true };
 
 const id = encodeURIComponent;
 
-/** `GET /api/conversations`, newest first (§2.6). */
-export function listConversations(http: Http, params: ListConversationsParams = {}): Promise<Paged<Conversation>> {
-  return http.json('/conversations', {
-    query: { last_id: params.lastId, limit: params.limit, pinned: params.pinned, sort_by: params.sortBy },
-    signal: params.signal,
-  });
-}
-
 /** `POST /api/conversations/<id>/name` with a name, or `auto_generate` (an LLM call: slow). */
 export function renameConversation(http: Http, conversationId: string, rename: RenameConversation, options: CallOptions = {}): Promise<Conversation> {
   const json = 'name' in rename ? { name: rename.name } : { auto_generate: true };
   return http.json(`/conversations/${id(conversationId)}/name`, { method: 'POST', json, signal: options.signal });
-}
-
-/** `DELETE /api/conversations/<id>` (204, §2.6). */
-export async function deleteConversation(http: Http, conversationId: string, options: CallOptions = {}): Promise<void> {
-  await http.json<Success>(`/conversations/${id(conversationId)}`, { method: 'DELETE', signal: options.signal });
-}
-
-/** `PATCH /api/conversations/<id>/pin|unpin`. */
-export async function pinConversation(http: Http, conversationId: string, pinned: boolean, options: CallOptions = {}): Promise<void> {
-  await http.json<Success>(`/conversations/${id(conversationId)}/${pinned ? 'pin' : 'unpin'}`, { method: 'PATCH', signal: options.signal });
 }
 
 /** `GET /api/messages`: the newest page, in ascending time order (§2.7). */

@@ -35,19 +35,13 @@ describe('createApiClient endpoints (PROTOCOL §2)', () => {
     expect(sent()).toEqual([{ method: 'POST', url: '/chat-messages/task%201/stop', body: undefined }]);
   });
 
-  it('messages and conversations use Dify’s query names', async () => {
+  it('messages use Dify’s query names', async () => {
     const { api, sent } = client(() => json(200, { limit: 20, has_more: false, data: [] }));
     await expect(api.messages({ conversationId: 'c1', firstId: 'm0', limit: 20 })).resolves.toEqual({ limit: 20, has_more: false, data: [] });
     await api.messages({ conversationId: 'c1' });
-    await api.conversations({ lastId: 'c9', limit: 100, pinned: true });
-    await api.conversations({ pinned: false, sortBy: '-updated_at' });
-    await api.conversations();
     expect(sent().map((s) => s.url)).toEqual([
       '/messages?conversation_id=c1&first_id=m0&limit=20',
       '/messages?conversation_id=c1',
-      '/conversations?last_id=c9&limit=100&pinned=true',
-      '/conversations?pinned=false&sort_by=-updated_at',
-      '/conversations',
     ]);
   });
 
@@ -58,18 +52,6 @@ describe('createApiClient endpoints (PROTOCOL §2)', () => {
     expect(sent()).toEqual([
       { method: 'POST', url: '/conversations/c1/name', body: { name: 'Tea' } },
       { method: 'POST', url: '/conversations/c1/name', body: { auto_generate: true } },
-    ]);
-  });
-
-  it('delete (204, empty body) and pin/unpin', async () => {
-    const { api, sent } = client((c) => (c.method === 'DELETE' ? new Response(null, { status: 204 }) : json(200, { result: 'success' })));
-    await expect(api.deleteConversation('c1')).resolves.toBeUndefined();
-    await api.pinConversation('c1', true);
-    await api.pinConversation('c1', false);
-    expect(sent()).toEqual([
-      { method: 'DELETE', url: '/conversations/c1', body: undefined },
-      { method: 'PATCH', url: '/conversations/c1/pin', body: undefined },
-      { method: 'PATCH', url: '/conversations/c1/unpin', body: undefined },
     ]);
   });
 

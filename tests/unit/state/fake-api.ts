@@ -325,14 +325,11 @@ export function createFakeApi(): FakeApi {
       calls.messages.push(params);
       return behaviour.messages(params);
     },
-    conversations: () => Promise.reject(new Error('the fake ApiClient has no conversations()')),
     async renameConversation(conversationId, rename) {
       calls.rename.push([conversationId, rename]);
       await behaviour.renameConversation(conversationId, rename);
       return { id: conversationId, name: 'Named', inputs: {}, status: 'normal', created_at: 1737000000 };
     },
-    deleteConversation: () => Promise.reject(new Error('the fake ApiClient has no deleteConversation()')),
-    pinConversation: () => Promise.reject(new Error('the fake ApiClient has no pinConversation()')),
     async feedback(messageId, rating) {
       calls.feedback.push([messageId, rating]);
       await behaviour.feedback(messageId, rating);
