@@ -8,13 +8,11 @@ import { render } from 'preact';
 import { createApiClient } from '../api/client.ts';
 import { localePackFor, stringsFor, type LocalePack, type Strings } from '../i18n/strings.ts';
 import type { ChatContext, ChatInstance } from '../launcher/chat-contract.ts';
-import { adoptStyles } from '../launcher/shadow-host.ts';
 import { createActions } from '../state/actions.ts';
 import { createStore } from '../state/store.ts';
 import chatCss from '../styles/chat.css';
 import markdownCss from '../styles/markdown.css';
 import { ChatPanel } from '../ui/ChatPanel.tsx';
-import { safeStorage } from '../util/storage.ts';
 import { createPartSlot, type ChatParts, type ExtrasModule } from './parts.ts';
 import { createWindowFrame, type WindowFrame } from './window-frame.ts';
 
@@ -43,14 +41,14 @@ export function createChat(context: ChatContext, parts: ChatParts): ChatInstance
     }
     return loading;
   };
-  const actions = createActions({ store, api, config, storage: safeStorage(), strings: () => strings.value });
+  const actions = createActions({ store, api, config, storage: context.storage, strings: () => strings.value });
   const layout = { expanded: signal(false), isMobile: signal(false) };
   const inputRef: { current: HTMLTextAreaElement | null } = { current: null };
   let frame: WindowFrame | null = null;
   /** Between show() and hide(): a show that waits for the language's strings may still happen. */
   let wantShown = false;
   let container: HTMLElement | null = null;
-  const styleExtras = (module: ExtrasModule) => frame && adoptStyles(frame.root, module.css, config.nonce);
+  const styleExtras = (module: ExtrasModule) => frame && context.mount.adoptStyles(frame.root, module.css, config.nonce);
   // The views ask for the part while rendering, so a window exists whenever it arrives.
   const extras = createPartSlot(parts.extras, styleExtras);
 
@@ -86,11 +84,12 @@ export function createChat(context: ChatContext, parts: ChatParts): ChatInstance
       bubble: context.bubble,
       label: store.site.value?.site.title || strings.value.chatWindow,
       nonce: config.nonce,
+      mount: context.mount,
       onEscape: context.requestClose,
       onMobileChange: (isMobile) => (layout.isMobile.value = isMobile),
     });
     layout.isMobile.value = created.isMobile();
-    adoptStyles(created.root, chatCss + markdownCss, config.nonce);
+    context.mount.adoptStyles(created.root, chatCss + markdownCss, config.nonce);
     container = doc.createElement('div');
     container.className = 'panel-root';
     created.root.append(container);

@@ -1,6 +1,5 @@
-import { createShadowHost } from '../launcher/shadow-host.ts';
+import type { MountHelpers } from '../launcher/chat-contract.ts';
 import { anchorWindow } from '../launcher/position.ts';
-import { viewportSize } from '../launcher/viewport.ts';
 import windowCss from '../styles/window.css';
 import { followVisualViewport, lockPageScroll } from './page-effects.ts';
 
@@ -12,6 +11,7 @@ export interface WindowFrameOptions {
   bubble: HTMLElement;
   label: string;
   nonce?: string | undefined;
+  mount: MountHelpers;
   /** Escape inside the window. */
   onEscape(): void;
   onMobileChange(isMobile: boolean): void;
@@ -22,9 +22,9 @@ export interface WindowFrameOptions {
  * the bubble on desktops, a full-screen sheet above the on-screen keyboard on phones (page scroll
  * locked meanwhile). Everything it adds to the page is undone by `destroy()`.
  */
-export function createWindowFrame({ doc, bubble, label, nonce, onEscape, onMobileChange }: WindowFrameOptions) {
+export function createWindowFrame({ doc, bubble, label, nonce, mount, onEscape, onMobileChange }: WindowFrameOptions) {
   const win = doc.defaultView ?? window;
-  const { host, root } = createShadowHost(doc, 'dify-chatbot-window', WINDOW_ID, windowCss, nonce);
+  const { host, root } = mount.createShadowHost(doc, 'dify-chatbot-window', WINDOW_ID, windowCss, nonce);
   host.hidden = true;
   host.setAttribute('role', 'dialog');
   host.setAttribute('aria-label', label);
@@ -41,7 +41,7 @@ export function createWindowFrame({ doc, bubble, label, nonce, onEscape, onMobil
     // Measure the size the stylesheets (ours or the page's) give, without our previous fit.
     host.style.removeProperty('max-height');
     const size = host.getBoundingClientRect();
-    const anchor = anchorWindow(bubble.getBoundingClientRect(), size, viewportSize(doc));
+    const anchor = anchorWindow(bubble.getBoundingClientRect(), size, mount.viewportSize(doc));
     host.style.left = `${anchor.left}px`;
     host.style.top = `${anchor.top}px`;
     if (anchor.maxHeight < size.height) host.style.maxHeight = `${anchor.maxHeight}px`;

@@ -1,10 +1,20 @@
 import type { ResolvedConfig } from '../config/types.ts';
+import type { SafeStorage } from '../util/storage.ts';
+import type { adoptStyles, createShadowHost } from './shadow-host.ts';
+import type { viewportSize } from './viewport.ts';
 
 /** What the chat may know of the launcher's state. */
 export interface LauncherView {
   open: boolean;
   /** The bubble is being dragged: Dify hides the window meanwhile. */
   dragging: boolean;
+}
+
+/** How the launcher puts the widget into the page (shadow-host.ts, viewport.ts); lent to the chat for its window. */
+export interface MountHelpers {
+  createShadowHost: typeof createShadowHost;
+  adoptStyles: typeof adoptStyles;
+  viewportSize: typeof viewportSize;
 }
 
 /**
@@ -25,6 +35,13 @@ export interface ChatContext {
   requestClose(): void;
   /** Gives focus back to the bubble (after closing from inside the window). */
   focusBubble(): void;
+  /**
+   * The launcher's own mounting helpers and guarded localStorage: the window is mounted the way
+   * the bubble is, and the chat file, which every chatting visitor downloads, carries no second
+   * copy of them.
+   */
+  mount: MountHelpers;
+  storage: SafeStorage;
 }
 
 export interface ChatInstance {

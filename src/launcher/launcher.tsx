@@ -10,7 +10,7 @@ import type { ChatContext, ChatInstance, ChatModule } from './chat-contract.ts';
 import { applyContainerProps } from './container-props.ts';
 import { createDragHandlers } from './drag.ts';
 import { clampBubble, parseStoredPosition, type BubblePosition } from './position.ts';
-import { createShadowHost } from './shadow-host.ts';
+import { adoptStyles, createShadowHost } from './shadow-host.ts';
 import { shieldPreactOptions } from './preact-options.ts';
 import { createLauncherState } from './state.ts';
 import { viewportSize } from './viewport.ts';
@@ -77,6 +77,8 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
     }),
     requestClose: () => close(),
     focusBubble: () => buttonRef.current?.focus(),
+    mount: { createShadowHost, adoptStyles, viewportSize },
+    storage,
   };
 
   /** Fetches the chat stage once; a failure is shown on the bubble and retried on the next try. */
