@@ -40,9 +40,9 @@ export type ApiErrorKind =
   /** 5xx, `internal_server_error`, `unknown`, or anything unrecognised. */
   | 'server'
   /** Not the JSON (or event stream) we expected, e.g. a proxy's HTML error page. */
-  | 'bad-response'
-  /** Upload errors (413/415 and the file codes of PROTOCOL §2.9–2.10). */
-  | 'file';
+  | 'bad-response';
+// No kind for the upload errors of PROTOCOL §2.9–2.10: the widget uploads nothing, so a stray
+// file code falls to its status (413/415: invalid-input, with the server's message).
 
 export interface ApiErrorInit {
   kind: ApiErrorKind;
@@ -144,18 +144,6 @@ const NOT_CONFIGURED_CODES = new Set([
   'model_currently_not_support',
   'provider_not_support_speech_to_text',
 ]);
-const FILE_CODES = new Set([
-  'file_too_large',
-  'audio_too_large',
-  'unsupported_file_type',
-  'unsupported_audio_type',
-  'no_file_uploaded',
-  'too_many_files',
-  'filename_not_exists_error',
-  'file_extension_blocked',
-  'remote_file_upload_error',
-  'no_audio_uploaded',
-]);
 /** 404 messages that name a missing record rather than a missing app/site (PROTOCOL §2.6–2.8). */
 const MISSING_RECORD = /^(first |last )?message not exists|^last conversation not exists/i;
 const CONVERSATION_GONE = /^conversation not exists/i;
@@ -179,7 +167,6 @@ export function classifyError(status: number, code: string | undefined, message:
   if (c === 'conversation_completed') return 'conversation-gone';
   if (c === 'completion_request_error') return 'model-error';
   if (NOT_CONFIGURED_CODES.has(c)) return 'not-configured';
-  if (FILE_CODES.has(c) || status === 413 || status === 415) return 'file';
   if (UNAVAILABLE_CODES.has(c) || status === 403) return 'unavailable';
   if (c === 'bad_request' && SITE_GONE.test(message)) return 'unavailable';
   if (status === 404 || c === 'not_found') {
@@ -217,7 +204,6 @@ const DEFAULT_MESSAGES: Record<ApiErrorKind, string> = {
   'model-error': 'The model failed to answer.',
   server: 'The chat server had an internal error.',
   'bad-response': 'The chat server sent an unexpected response.',
-  file: 'The file was not accepted.',
 };
 
 /** The default message for a kind, for callers that build an `ApiError` themselves. */
@@ -264,10 +250,7 @@ export function apiErrorFromHttp(input: HttpErrorInput, ctx: ErrorContext = {}):
     return apiErrorFromFields({ status, code, message, retryAfterMs }, ctx);
   }
   const summary = summarizeNonJson(input);
-  if (status === 413 || status === 415 || status === 429) {
-    const kind: ApiErrorKind = status === 429 ? 'busy' : 'file';
-    return new ApiError({ kind, status, message: `${DEFAULT_MESSAGES[kind]} (${summary})`, retryAfterMs });
-  }
+  if (status === 429) return new ApiError({ kind: 'busy', status, message: `${DEFAULT_MESSAGES.busy} (${summary})`, retryAfterMs });
   return new ApiError({
     kind: 'bad-response',
     status,

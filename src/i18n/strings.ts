@@ -56,7 +56,6 @@ export const en = {
     'model-error': 'The model could not answer:',
     server: 'Something went wrong on the server. Please try again.',
     'bad-response': 'The server sent an unexpected response. Please try again.',
-    file: 'The file could not be uploaded.',
   },
 };
 

@@ -59,6 +59,5 @@ export const zhHans: Strings = {
     'model-error': '模型无法回答：',
     server: '服务器出错了，请重试。',
     'bad-response': '服务器返回了意外的响应，请重试。',
-    file: '文件无法上传。',
   },
 };

@@ -44,10 +44,9 @@ describe('apiErrorFromHttp: every code of PROTOCOL §4.2', () => {
     [429, 'rate_limit_error', 'Workflow execution quota limit reached for tenant t1', 'rate-limited'],
     [429, 'too_many_requests', 'Too many requests. Please try again later.', 'busy'],
     [400, 'invalid_param', 'Too many requests. Please try again later. The current maximum concurrent requests allowed for a1 is 2.', 'busy'],
-    [413, 'file_too_large', 'File size exceeded. 16.00 MB > 15 MB', 'file'],
-    [413, 'audio_too_large', 'Audio size larger than 30 mb', 'file'],
-    [415, 'unsupported_file_type', 'File type not allowed.', 'file'],
-    [415, 'unsupported_audio_type', 'Audio type not allowed.', 'file'],
+    // Upload codes: the widget uploads nothing, so they go by their status.
+    [413, 'file_too_large', 'File size exceeded. 16.00 MB > 15 MB', 'invalid-input'],
+    [415, 'unsupported_file_type', 'File type not allowed.', 'invalid-input'],
     [403, 'app_suggested_questions_after_answer_disabled', 'Function Suggested questions is disabled.', 'unavailable'],
     [403, 'app_more_like_this_disabled', 'The more like this feature is disabled.', 'unavailable'],
     [500, 'internal_server_error', 'Internal Server Error, please contact support.', 'server'],
@@ -101,9 +100,9 @@ describe('non-JSON error bodies', () => {
     expect(err.message).toContain('HTTP 503, no content type: empty body');
   });
 
-  it("nginx's 413 HTML page is a file error, a proxy 429 is busy", () => {
+  it("nginx's 413 HTML page is a bad response, a proxy 429 is busy", () => {
     const html = '<html><head><title>413 Request Entity Too Large</title></head></html>';
-    expect(apiErrorFromHttp({ status: 413, contentType: 'text/html', bodyText: html }).kind).toBe('file');
+    expect(apiErrorFromHttp({ status: 413, contentType: 'text/html', bodyText: html }).kind).toBe('bad-response');
     expect(apiErrorFromHttp({ status: 429, contentType: 'text/html', bodyText: '<title>Too Many</title>' }).kind).toBe('busy');
   });
 });
