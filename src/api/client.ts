@@ -8,7 +8,8 @@ import {
   type RenameConversation,
 } from './conversations.ts';
 import { createHttp, type Http, type RetryPolicy, type Sleep } from './http.ts';
-import { createPassport, type Passport, type PassportStorage } from './passport.ts';
+import type { SafeStorage } from '../util/storage.ts';
+import { createPassport, type Passport } from './passport.ts';
 import { streamChat, type StreamChatOptions, type StreamChatResult } from './stream.ts';
 import type { AppMeta, AppParameters, ChatFileInput, ChatMessagePayload, Conversation, HistoryMessage, Paged, Rating, Site } from './types.ts';
 
@@ -21,8 +22,8 @@ export interface ApiClientOptions {
   appCode: string;
   /** `sys.user_id`: a stable end-user id; without it the cached passport is the identity. */
   userId?: string | undefined;
-  /** Passport cache; defaults to localStorage (guarded). */
-  storage?: PassportStorage | undefined;
+  /** Where the passport is kept (guarded localStorage, or memory where storage throws). */
+  storage: SafeStorage;
   /** Defaults to `globalThis.fetch` at call time. */
   fetch?: typeof fetch | undefined;
   /** Per-request timeout for JSON calls (default 30 s). */

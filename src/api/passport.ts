@@ -1,17 +1,14 @@
-import { safeStorage, storageKey } from '../util/storage.ts';
+import { storageKey, type SafeStorage } from '../util/storage.ts';
 import { ApiError, toApiError } from './errors.ts';
 import type { Http } from './http.ts';
-
-/** The subset of the Web Storage API the passport cache needs (localStorage by default). */
-export type PassportStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 export interface PassportOptions {
   http: Http;
   appCode: string;
   /** `sys.user_id`: becomes the end user's session id (PROTOCOL §1.2). */
   userId?: string | undefined;
-  /** Defaults to `localStorage`; every access is guarded (it throws in sandboxed frames). */
-  storage?: PassportStorage | undefined;
+  /** Where the passport is kept: the launcher's guarded localStorage (chat-contract.ts). */
+  storage: SafeStorage;
 }
 
 export interface Passport {
@@ -36,8 +33,7 @@ export interface Passport {
 export function createPassport(options: PassportOptions): Passport {
   const { http, appCode } = options;
   const userId = options.userId || undefined;
-  const custom = options.storage;
-  const store = custom ? safeStorage(() => custom as Storage) : safeStorage();
+  const store = options.storage;
   const key = storageKey('passport', appCode, userId ?? 'DEFAULT');
   let inflight: Promise<string> | null = null;
 

@@ -19,7 +19,7 @@ import { createWindowFrame, type WindowFrame } from './window-frame.ts';
 export function createChat(context: ChatContext, parts: ChatParts): ChatInstance {
   const { config } = context;
   const doc = context.bubble.ownerDocument;
-  const api = createApiClient({ apiBase: config.apiBase, appCode: config.token, userId: config.systemVariables.user_id });
+  const api = createApiClient({ apiBase: config.apiBase, appCode: config.token, userId: config.systemVariables.user_id, storage: context.storage });
   const store = createStore();
   // DESIGN.md §3 i18n: the config's locale, then the site's default language, then the browser.
   const locale = computed(() => config.systemVariables.locale ?? store.site.value?.site.default_language ?? context.locale ?? 'en');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createParser } from 'eventsource-parser';
 import { toStreamEvent } from '../../../src/api/stream.ts';
-import type { PassportStorage } from '../../../src/api/passport.ts';
+import { safeStorage, type SafeStorage } from '../../../src/util/storage.ts';
 import type { StreamEvent } from '../../../src/api/types.ts';
 
 /** Test doubles shared by the api and state tests. */
@@ -142,18 +142,21 @@ export function sse(chunks: Array<Uint8Array | string>, options: SseOptions = {}
   return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8', ...options.headers } });
 }
 
-/** In-memory Storage double that can be told to throw like a sandboxed frame's localStorage. */
-export function memoryStorage(options: { throws?: boolean } = {}): PassportStorage & { data: Map<string, string> } {
+/**
+ * The guarded storage the widget uses (util/storage.ts) over an in-memory Storage double, which
+ * can be told to throw like a sandboxed frame's localStorage; `data` is what was stored there.
+ */
+export function memoryStorage(options: { throws?: boolean } = {}): SafeStorage & { data: Map<string, string> } {
   const data = new Map<string, string>();
   const guard = () => {
     if (options.throws) throw new DOMException('The operation is insecure.', 'SecurityError');
   };
-  return {
-    data,
-    getItem: (k) => (guard(), data.get(k) ?? null),
-    setItem: (k, v) => (guard(), void data.set(k, v)),
-    removeItem: (k) => (guard(), void data.delete(k)),
+  const raw = {
+    getItem: (k: string) => (guard(), data.get(k) ?? null),
+    setItem: (k: string, v: string) => (guard(), void data.set(k, v)),
+    removeItem: (k: string) => (guard(), void data.delete(k)),
   };
+  return { ...safeStorage(() => raw as unknown as Storage), data };
 }
 
 /** Every event of a stream, plus how the call ended. */

@@ -84,15 +84,9 @@ describe('passport (PROTOCOL §1.2)', () => {
     expect(calls.filter((c) => c.path === '/api/passport')).toHaveLength(1);
   });
 
-  it('defaults to localStorage when there is one, and survives when there is none (Node)', async () => {
-    const { fetch } = server();
-    const client = createApiClient({ apiBase: API, appCode: 'abc123', fetch });
-    await expect(client.site()).resolves.toEqual({ passport: 'jwt-1-anon' });
-  });
-
   it('a 401 re-mints for the same user and replaces the stored passport', async () => {
     const storage = memoryStorage();
-    storage.setItem('dify-chatbot:passport:abc123:u1', 'stale');
+    storage.set('dify-chatbot:passport:abc123:u1', 'stale');
     const { fetch, calls } = fakeFetch((call) => {
       if (call.path === '/api/passport') return json(200, { access_token: 'fresh' });
       return call.headers['x-app-passport'] === 'stale' ? difyError(401, 'unauthorized', 'Invalid token signature.') : json(200, { ok: true });
