@@ -46,6 +46,10 @@ export type ApiErrorKind =
 
 export interface ApiErrorInit {
   kind: ApiErrorKind;
+  /**
+   * For developers: the server's own words (empty when it sent none), or what went wrong on the
+   * wire. What a visitor reads comes from the UI's strings, by kind, in their language.
+   */
   message: string;
   status?: number | undefined;
   code?: string | undefined;
@@ -186,31 +190,6 @@ function isPassportPath(path: string): boolean {
   return /(^|\/)passport(\?|$)/.test(path);
 }
 
-/** Fallback texts, shown when the server gave none. No i18n here: the UI maps kinds to strings. */
-const DEFAULT_MESSAGES: Record<ApiErrorKind, string> = {
-  network: 'Could not reach the chat server.',
-  timeout: 'The chat server did not answer in time.',
-  aborted: 'The request was cancelled.',
-  unauthorized: 'The chat session was not accepted by the server.',
-  'sign-in-required': 'Sign-in is required to use this chat.',
-  'no-access': 'You do not have access to this chat.',
-  unavailable: 'This chat is not available.',
-  'conversation-gone': 'This conversation no longer exists.',
-  'not-found': 'The requested item no longer exists.',
-  'not-configured': 'The chat service is not configured.',
-  busy: 'The chat is busy. Please try again in a moment.',
-  'rate-limited': 'The usage limit of this chat has been reached.',
-  'invalid-input': 'The request was not accepted.',
-  'model-error': 'The model failed to answer.',
-  server: 'The chat server had an internal error.',
-  'bad-response': 'The chat server sent an unexpected response.',
-};
-
-/** The default message for a kind, for callers that build an `ApiError` themselves. */
-export function defaultMessage(kind: ApiErrorKind): string {
-  return DEFAULT_MESSAGES[kind];
-}
-
 /** Build an `ApiError` from Dify's `{code, message, status}` fields. */
 export function apiErrorFromFields(
   fields: { status: number; code?: string | undefined; message?: string | undefined; retryAfterMs?: number | undefined },
@@ -222,7 +201,7 @@ export function apiErrorFromFields(
     kind,
     status: fields.status,
     code: fields.code,
-    message: message || DEFAULT_MESSAGES[kind],
+    message,
     retryAfterMs: fields.retryAfterMs,
   });
 }
@@ -238,8 +217,8 @@ export interface HttpErrorInput {
 
 /**
  * Map a non-2xx response to an `ApiError`. A Dify JSON body is mapped by code (PROTOCOL §4.1);
- * anything else (a proxy's HTML page, plain text) becomes `bad-response` with a readable message —
- * except 413/415 (nginx's `client_max_body_size` page is HTML) and 429, whose status says enough.
+ * anything else (a proxy's HTML page, plain text) becomes `bad-response` with a one-line summary —
+ * except 429, whose status says enough (busy).
  */
 export function apiErrorFromHttp(input: HttpErrorInput, ctx: ErrorContext = {}): ApiError {
   const { status, retryAfterMs } = input;
@@ -250,13 +229,7 @@ export function apiErrorFromHttp(input: HttpErrorInput, ctx: ErrorContext = {}):
     return apiErrorFromFields({ status, code, message, retryAfterMs }, ctx);
   }
   const summary = summarizeNonJson(input);
-  if (status === 429) return new ApiError({ kind: 'busy', status, message: `${DEFAULT_MESSAGES.busy} (${summary})`, retryAfterMs });
-  return new ApiError({
-    kind: 'bad-response',
-    status,
-    message: `${DEFAULT_MESSAGES['bad-response']} (${summary})`,
-    retryAfterMs,
-  });
+  return new ApiError({ kind: status === 429 ? 'busy' : 'bad-response', status, message: summary, retryAfterMs });
 }
 
 /** `bad-response` for a 2xx whose body is not what we expected. */
@@ -264,7 +237,7 @@ export function badResponse(what: string, input: Omit<HttpErrorInput, 'retryAfte
   return new ApiError({
     kind: 'bad-response',
     status: input.status,
-    message: `${DEFAULT_MESSAGES['bad-response']} Expected ${what} (${summarizeNonJson(input)})`,
+    message: `Expected ${what} (${summarizeNonJson(input)})`,
   });
 }
 
@@ -275,12 +248,9 @@ export function badResponse(what: string, input: Omit<HttpErrorInput, 'retryAfte
 export function toApiError(err: unknown, how: { aborted?: boolean; timedOut?: boolean; interrupted?: boolean } = {}): ApiError {
   if (isApiError(err)) return err;
   const interrupted = how.interrupted ?? false;
-  if (how.timedOut) return new ApiError({ kind: 'timeout', message: DEFAULT_MESSAGES.timeout, interrupted, cause: err });
-  if (how.aborted || isAbortError(err)) {
-    return new ApiError({ kind: 'aborted', message: DEFAULT_MESSAGES.aborted, interrupted, cause: err });
-  }
-  const detail = err instanceof Error && err.message ? ` (${err.message})` : '';
-  return new ApiError({ kind: 'network', message: DEFAULT_MESSAGES.network + detail, interrupted, cause: err });
+  if (how.timedOut) return new ApiError({ kind: 'timeout', message: 'no answer in time', interrupted, cause: err });
+  if (how.aborted || isAbortError(err)) return new ApiError({ kind: 'aborted', message: 'aborted', interrupted, cause: err });
+  return new ApiError({ kind: 'network', message: (err instanceof Error && err.message) || 'fetch failed', interrupted, cause: err });
 }
 
 function isAbortError(err: unknown): boolean {

@@ -58,7 +58,7 @@ export function createActions({ store, api, config, storage, strings: currentStr
     // An error event during the answer: the question was sent, the answer failed (e.g. a workflow run).
     const headline = inStream && error.kind === 'invalid-input' ? strings.answerFailed : (errors[error.kind] ?? errors.server);
     // The server's own words help where they name what is wrong (a missing input, a model error).
-    const detailed = error.kind === 'invalid-input' || error.kind === 'model-error';
+    const detailed = (error.kind === 'invalid-input' || error.kind === 'model-error') && error.message;
     return { kind: error.kind, message: detailed ? `${headline} ${error.message}` : headline, retryable: isRetryable(error) || error.kind === 'unauthorized' || error.kind === 'rate-limited' || error.kind === 'invalid-input' };
   };
 

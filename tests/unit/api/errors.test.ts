@@ -65,8 +65,8 @@ describe('apiErrorFromHttp: every code of PROTOCOL §4.2', () => {
     expect(err).toMatchObject({ kind: 'invalid-input', message: 'bad thing', status: 400 });
   });
 
-  it('gives a readable default when the message is empty', () => {
-    expect(apiErrorFromHttp(body(500, 'unknown', '')).message).toBe('The chat server had an internal error.');
+  it('keeps an empty server message empty: what the visitor reads comes from the UI, by kind', () => {
+    expect(apiErrorFromHttp(body(500, 'unknown', ''))).toMatchObject({ kind: 'server', message: '' });
   });
 
   it('carries Retry-After', () => {
@@ -85,7 +85,7 @@ describe('non-JSON error bodies', () => {
     const err = apiErrorFromHttp({ status: 502, statusText: 'Bad Gateway', contentType: 'text/html', bodyText: nginx502 });
     expect(err.kind).toBe('bad-response');
     expect(err.status).toBe(502);
-    expect(err.message).toBe('The chat server sent an unexpected response. (HTTP 502, text/html: 502 Bad Gateway)');
+    expect(err.message).toBe('HTTP 502, text/html: 502 Bad Gateway');
     expect(err.message).not.toMatch(/JSON|Unexpected token|position/);
   });
 
@@ -141,7 +141,7 @@ describe('toApiError', () => {
   it('fetch rejections are network errors with the cause kept', () => {
     const cause = new TypeError('Failed to fetch');
     const err = toApiError(cause);
-    expect(err).toMatchObject({ kind: 'network', message: 'Could not reach the chat server. (Failed to fetch)' });
+    expect(err).toMatchObject({ kind: 'network', message: 'Failed to fetch' });
     expect(err.cause).toBe(cause);
   });
   it('AbortError → aborted; our timeout → timeout', () => {

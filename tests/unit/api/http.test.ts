@@ -77,11 +77,11 @@ describe('requests', () => {
     await expect(http.json('/text-to-audio', { method: 'POST' })).resolves.toBeNull();
   });
 
-  it('a 2xx HTML page where JSON was expected is bad-response with a readable message', async () => {
+  it('a 2xx HTML page where JSON was expected is bad-response with a one-line summary', async () => {
     const { http } = setup(() => new Response('<html><title>Welcome to nginx!</title></html>', { status: 200, headers: { 'content-type': 'text/html' } }));
     const err = await failure(http.json('/site'));
     expect(err.kind).toBe('bad-response');
-    expect(err.message).toBe('The chat server sent an unexpected response. Expected JSON (HTTP 200, text/html: Welcome to nginx!)');
+    expect(err.message).toBe('Expected JSON (HTTP 200, text/html: Welcome to nginx!)');
   });
 
   it('maps Dify error bodies', async () => {

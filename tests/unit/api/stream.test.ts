@@ -259,7 +259,7 @@ describe('streamChat', () => {
     it('a 200 HTML page instead of a stream → bad-response', async () => {
       const { http } = httpFor(() => new Response('<html><head><title>Login</title></head></html>', { headers: { 'content-type': 'text/html' } }));
       const { error } = await run(http);
-      expect(error).toMatchObject({ kind: 'bad-response', message: 'The chat server sent an unexpected response. Expected an event stream (HTTP 200, text/html: Login)' });
+      expect(error).toMatchObject({ kind: 'bad-response', message: 'Expected an event stream (HTTP 200, text/html: Login)' });
     });
 
     it('a 200 JSON error body → mapped error', async () => {

@@ -501,10 +501,11 @@ describe('failures', () => {
   it.each([
     ['invalid-input', 'name is required in input form', `${en.errors['invalid-input']} name is required in input form`, true],
     ['model-error', 'Rate limit reached for gpt-4o', `${en.errors['model-error']} Rate limit reached for gpt-4o`, true],
+    ['model-error', '', en.errors['model-error'], true],
     ['not-configured', 'Provider not initialized', en.errors['not-configured'], false],
     ['unavailable', 'App unavailable, please check your app configurations.', en.errors.unavailable, false],
     ['busy', 'Too many requests.', en.errors.busy, true],
-  ] as const)('%s: the message comes from strings.errors (server text only where it helps)', async (kind, serverText, message, retryable) => {
+  ] as const)('%s: the message comes from strings.errors (server text only where it helps, and only when there is one)', async (kind, serverText, message, retryable) => {
     const h = await booted();
     h.api.queueChat({ reject: apiError(kind, serverText, { status: 400 }) });
     h.actions.send('Hello');
