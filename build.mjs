@@ -22,25 +22,8 @@ const cssAsMinifiedText = {
 };
 
 /**
- * The chat file renders with the launcher's Preact (one copy per page): `preact` resolves to the
- * handoff object embed.min.js publishes before it adds the chat script (embed/handoff.ts).
- * `preact/hooks`, `@preact/signals` and the JSX runtime stay in the chat file and attach to it.
- */
-const SHARED_PREACT = ['Component', 'createElement', 'Fragment', 'isValidElement', 'options', 'render']; // = embed/load-chat.ts
-const preactFromLauncher = {
-  name: 'preact-from-launcher',
-  setup(build) {
-    build.onResolve({ filter: /^preact$/ }, () => ({ path: 'preact', namespace: 'launcher-preact' }));
-    build.onLoad({ filter: /.*/, namespace: 'launcher-preact' }, () => ({
-      contents: `const p = globalThis[Symbol.for('dify-chatbot.chat-handoff')].preact;\nexport const { ${SHARED_PREACT.join(', ')} } = p;\nexport const h = createElement;`,
-      loader: 'js',
-    }));
-  },
-};
-
-/**
  * A chat part (src/chat/parts.ts) renders with the chat file's hooks and JSX runtime: one copy of
- * each per page, or hook state and vnode ids would split. The chat file shares exactly these
+ * each per page, or hook state and vnode ids would split (and a part never imports Preact itself). The chat file shares exactly these
  * names through the handoff (embed/chat.ts); a part that needs another one fails to build here.
  */
 const SHARED_CHAT_MODULES = {
@@ -121,18 +104,17 @@ const classicStage = (entryPoints, plugins, define = () => browser.define) =>
 const partFile = (result, name) => basename(Object.keys(result.metafile.outputs).find((f) => basename(f).startsWith(`${name}-`) && f.endsWith('.js')));
 const partBuilds = await classicStage({ 'answer-extras': 'embed/answer-extras.ts', 'strings-zh-hans': 'embed/strings-zh-hans.ts' }, [
   cssAsMinifiedText,
-  preactFromLauncher,
   modulesFromChat,
 ]);
 // A part that pulled in the chat's big dependencies would download them twice.
 for (const input of Object.keys(partBuilds[1].metafile.inputs)) {
-  if (/node_modules[\\/](marked|@preact[\\/]signals|eventsource-parser)/.test(input)) {
+  if (/node_modules[\\/](preact|marked|@preact[\\/]signals|eventsource-parser)[\\/]/.test(input)) {
     throw new Error(`A chat part bundles ${input}, which the chat file already has; import a smaller module.`);
   }
 }
 
 /** The chat stage, which knows its parts' file names. */
-const chatBuilds = await classicStage({ chat: 'embed/chat.ts' }, [cssAsMinifiedText, preactFromLauncher, markedLexerOnly], (i) => ({
+const chatBuilds = await classicStage({ chat: 'embed/chat.ts' }, [cssAsMinifiedText, markedLexerOnly], (i) => ({
   ...browser.define,
   __CHAT_PARTS__: JSON.stringify({ extras: partFile(partBuilds[i], 'answer-extras'), 'zh-Hans': partFile(partBuilds[i], 'strings-zh-hans') }),
 }));

@@ -1,9 +1,10 @@
 /**
  * The chat stage as a classic script (dist/chat-<hash>.min.js): registers the chat with the
- * launcher that loaded it. Preact comes from the launcher (build.mjs maps `preact` to the
- * handoff), so both stages share one copy. The chat's parts (src/chat/parts.ts) are files next to
- * this one, loaded through the same handoff when a conversation first needs them.
+ * launcher that loaded it. It carries Preact: the launcher draws its bubble without it. The chat's
+ * parts (src/chat/parts.ts) are files next to this one, loaded through the same handoff when a
+ * conversation first needs them.
  */
+import './preact-shield.ts';
 // Named imports, not `import * as`: esbuild builds a namespace with a for…in loop that breaks on
 // pages whose scripts added enumerable properties to Object.prototype.
 import { useId, useMemo, useState } from 'preact/hooks';

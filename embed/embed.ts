@@ -3,7 +3,7 @@
  * `window.difyChatbotConfig`, mounts the chat bubble and publishes `window.difyChatbot`. The only
  * module with side effects on import (DESIGN.md §4). Nothing here may throw into the host page.
  */
-import type { Launcher } from '../src/launcher/launcher.tsx';
+import type { Launcher } from '../src/launcher/launcher.ts';
 import { mount } from '../src/mount.ts';
 import { chatScriptUrl, loadChatScript } from './load-chat.ts';
 

@@ -2,19 +2,18 @@ import type { ChatModule, ChatSharedModules } from '../src/launcher/chat-contrac
 
 /**
  * The private handshake between embed.min.js and the chat file it loads (DESIGN.md §3 two stages).
- * The launcher puts Preact here before adding the chat script; the chat file takes it (so both
- * stages render with one Preact) and hands its module back. A symbol from the global registry,
+ * The launcher puts this here before adding the chat script; the chat file hands its module back
+ * through it. A symbol from the global registry,
  * not a named global: nothing on the page can clash with it by accident. The version keeps a
  * cached chat file of another release from being wired to this launcher.
  *
  * The chat's parts (src/chat/parts.ts) come the same way, later: the chat calls `load` with the
- * part's file name and name, and the part's script registers with `define(module, name)`. A part renders
- * with the chat's hooks and JSX runtime, which the chat puts here as `shared` (one copy of each
- * per page).
+ * part's file name and name, and the part's script registers with `define(module, name)`. A part
+ * renders with the chat's Preact, hooks and JSX runtime, which the chat puts here as `shared` (one
+ * copy of each per page).
  */
 export interface ChatHandoff {
   version: string;
-  preact: unknown;
   /** Set by the chat file: what its parts import from the chat (build.mjs). */
   shared: ChatSharedModules | null;
   /** A script registers: the chat file with its {@link ChatModule}, a part with its module and name. */

@@ -1,4 +1,3 @@
-import { Component, createElement, Fragment, isValidElement, options, render } from 'preact';
 import type { ChatModule } from '../src/launcher/chat-contract.ts';
 import { getHandoff, setHandoff, VERSION, type ChatHandoff } from './handoff.ts';
 
@@ -12,13 +11,6 @@ export function chatScriptUrl(embedSrc: string | null, fallbackBase: string, fil
   return `${fallbackBase}/${file}`;
 }
 
-/**
- * The parts of Preact the chat file uses (its own code, preact/hooks, @preact/signals and the JSX
- * runtime). build.mjs maps the chat's `preact` imports to exactly these names, so a chat that
- * needs another one fails to build instead of failing in a visitor's browser.
- */
-export const SHARED_PREACT = { Component, createElement, Fragment, isValidElement, options, render };
-
 /** Scripts that were added and have not registered yet, by the name they register with. */
 const waiting = new Map<string, (value: unknown) => void>();
 let chat: Promise<ChatModule> | null = null;
@@ -27,7 +19,6 @@ let place: { url: string; container: ShadowRoot; nonce: string | undefined } | n
 
 const handoff: ChatHandoff = {
   version: VERSION,
-  preact: SHARED_PREACT,
   shared: null,
   define: (value, name = 'chat') => waiting.get(name)?.(value),
   load: (file, name) => loadScript(file, name),
@@ -58,8 +49,8 @@ function loadScript(file: string, name: string): Promise<unknown> {
     const url = new URL(file, place.url).href;
     const script = container.ownerDocument.createElement('script');
     const done = (error: Error | null, value?: unknown) => {
-      // `load` fires after a successful registration: it must not undo it. Evaluating the chat
-      // file twice would install a second @preact/signals on the shared Preact.
+      // `load` fires after a successful registration: it must not undo it (and a second chat
+      // file evaluated would bring a second Preact and @preact/signals).
       if (!waiting.delete(name)) return;
       script.remove();
       if (waiting.size === 0 && getHandoff() === handoff) setHandoff(undefined);

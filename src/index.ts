@@ -4,13 +4,16 @@
  * your bundler splits off and loads on the visitor's first sign of intent.
  */
 import type { DifyChatbotConfig } from './config/types.ts';
-import type { Launcher } from './launcher/launcher.tsx';
+import type { Launcher } from './launcher/launcher.ts';
 import { mount } from './mount.ts';
 
 export function mountChatbot(config: DifyChatbotConfig, doc: Document = document): Launcher | null {
   return mount(config, {
     loadChat: () =>
-      import('./chat/index.tsx').then(({ createChat }) => ({
+      // Preact's options are shielded before the chat's hooks and signals load (preact-options.ts).
+      import('./chat/preact-options.ts')
+        .then(({ shieldPreactOptions }) => (shieldPreactOptions(), import('./chat/index.tsx')))
+        .then(({ createChat }) => ({
         // The answer extras and each language are chunks of their own, fetched when needed.
         createChat: (context) =>
           createChat(context, {
@@ -24,4 +27,4 @@ export function mountChatbot(config: DifyChatbotConfig, doc: Document = document
 
 export { readConfig, type ConfigResult } from './config/read.ts';
 export type { DifyChatbotConfig, ContainerProps, ResolvedConfig } from './config/types.ts';
-export type { Launcher } from './launcher/launcher.tsx';
+export type { Launcher } from './launcher/launcher.ts';

@@ -1,7 +1,7 @@
 import { readConfig } from './config/read.ts';
 import type { ResolvedConfig } from './config/types.ts';
 import type { ChatModule } from './launcher/chat-contract.ts';
-import { BUBBLE_ID, startLauncher, type Launcher } from './launcher/launcher.tsx';
+import { BUBBLE_ID, startLauncher, type Launcher } from './launcher/launcher.ts';
 
 export interface MountOptions {
   /** How the chat stage arrives: a script next to embed.min.js, or `import()` for npm users. */

@@ -101,7 +101,10 @@ test.describe('what the visitor sees when things go wrong', () => {
     await mockControl(mock).clearRequests();
     await openHostPage({ config: { token: 'demo-agent', baseUrl: mock.url, systemVariables: { user_id: uniqueUser() } } });
     await widget.bubble(page).hover(); // boots with the current code, minting a passport
-    await expect.poll(async () => (await mockControl(mock).requests('/api/site')).filter((r) => r.status === 200).length).toBeGreaterThan(0);
+    // The whole boot, not just /site: a parameters request still in flight would meet the new code.
+    for (const path of ['/api/site', '/api/parameters']) {
+      await expect.poll(async () => (await mockControl(mock).requests(path)).filter((r) => r.status === 200).length).toBeGreaterThan(0);
+    }
     await mockControl(mock).app('demo-agent', { regenerate_code: true });
     try {
       await mockControl(mock).clearRequests();

@@ -6,17 +6,18 @@ import { describe, expect, it } from 'vitest';
  * Bytes are deterministic, so the size budgets are tests (the speed figures live in
  * `npm run bench`). Run after `npm run build` (`npm test` does).
  *
- * The ceilings stop growth a little above where we are today. Issue 6 aims at 10 KB for
- * embed.min.js and 50 KB for everything a visitor downloads; README "Size and speed" gives the
- * figures against those targets and where the bytes go.
+ * Issue 6's budgets: 10 KB for embed.min.js and 50 KB for everything a visitor downloads. The
+ * launcher's ceiling sits a little above where it is today, well under its budget, so growth there
+ * is a choice; the visitor total is at its budget, with no slack left. README "Size and speed" gives
+ * the figures and where the bytes go.
  */
 const KB = 1024;
 /** What every page view downloads. */
-const LAUNCHER_CEILING = 10.8 * KB;
+const LAUNCHER_CEILING = 7 * KB;
 /** A visitor who chats with a plain chat app in English: the launcher and the chat file. */
-const CHAT_CEILING = 50.75 * KB;
+const CHAT_CEILING = 50 * KB;
 /** Everything there is: the above, the answer extras and the Chinese strings. */
-const ALL_FILES_CEILING = 60.5 * KB;
+const ALL_FILES_CEILING = 59.25 * KB;
 
 const gzip = (file: string) => gzipSync(readFileSync(`dist/${file}`), { level: 9 }).length;
 
@@ -48,16 +49,16 @@ describe('bundle budgets (gzip -9)', () => {
     expect(files.reduce((sum, f) => sum + gzip(f), 0)).toBeLessThanOrEqual(ALL_FILES_CEILING);
   });
 
-  // Preact's DOM diff (the only code with the SVG namespace) and preact/hooks' component state key.
-  const PREACT_DIFF = 'http://www.w3.org/2000/svg';
+  // Preact's DOM diff (the only code that knows this prop) and preact/hooks' component state key.
+  const PREACT_DIFF = 'dangerouslySetInnerHTML';
   const PREACT_HOOKS = '__H';
 
-  it('embed.min.js is a classic script with the only Preact; the chat file renders with it through the handoff', () => {
+  it('embed.min.js is a classic script that draws the bubble without Preact; the chat file brings the one Preact', () => {
     const launcher = text('embed.min.js');
     expect(launcher).not.toMatch(/^\s*(import|export)\s[\w{*]/m);
-    expect(launcher).toContain(PREACT_DIFF);
+    expect(launcher).not.toContain(PREACT_DIFF);
     expect(launcher).toContain('dify-chatbot.chat-handoff');
-    expect(text(one(/^chat-[\w-]+\.min\.js$/))).not.toContain(PREACT_DIFF);
+    expect(text(one(/^chat-[\w-]+\.min\.js$/))).toContain(PREACT_DIFF);
   });
 
   it('the parts bring no second copy of Preact, its hooks or marked, and Chinese is only in its own file', () => {

@@ -8,6 +8,7 @@ import { options } from 'preact';
  */
 const HOOK_NAMES = ['event', 'vnode', 'diffed', 'unmount', 'debounceRendering', 'requestAnimationFrame', 'useDebugValue'];
 
+/** Run before preact/hooks and @preact/signals load: they capture these hooks as they do. */
 export function shieldPreactOptions(): void {
   const target = options as unknown as Record<string, unknown>;
   for (const name of HOOK_NAMES) if (!Object.prototype.hasOwnProperty.call(target, name)) target[name] = undefined;

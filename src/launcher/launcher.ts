@@ -1,17 +1,13 @@
-/** @jsxRuntime classic */
-/** @jsx h */
-import { h, render } from 'preact';
 import type { ResolvedConfig } from '../config/types.ts';
 import { launcherStrings } from '../i18n/launcher-strings.ts';
 import bubbleCss from '../styles/bubble.css';
 import { safeStorage, storageKey } from '../util/storage.ts';
-import { Bubble } from './Bubble.tsx';
+import { createBubble } from './bubble.ts';
 import type { ChatContext, ChatInstance, ChatModule } from './chat-contract.ts';
 import { applyContainerProps } from './container-props.ts';
 import { createDragHandlers } from './drag.ts';
 import { clampBubble, parseStoredPosition, type BubblePosition } from './position.ts';
 import { adoptStyles, createShadowHost } from './shadow-host.ts';
-import { shieldPreactOptions } from './preact-options.ts';
 import { createLauncherState } from './state.ts';
 import { viewportSize } from './viewport.ts';
 
@@ -38,7 +34,6 @@ export interface Launcher {
  * when idle, or at the latest on click. Everything it adds is undone by `destroy()`.
  */
 export function startLauncher(config: ResolvedConfig, options: LauncherOptions): Launcher {
-  shieldPreactOptions();
   const doc = options.document ?? document;
   const win = doc.defaultView ?? window;
   const locale = config.systemVariables.locale ?? win.navigator?.language;
@@ -55,7 +50,6 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
 
   const bubble = createShadowHost(doc, 'dify-chatbot-bubble', BUBBLE_ID, bubbleCss, config.nonce);
   cleanups.push(applyContainerProps(bubble.host, config.containerProps));
-  const buttonRef: { current: HTMLButtonElement | null } = { current: null };
 
   const measure = () => {
     const rect = bubble.host.getBoundingClientRect();
@@ -76,7 +70,7 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
       if (next.open !== previous.open || next.dragging !== previous.dragging) listener({ open: next.open, dragging: next.dragging });
     }),
     requestClose: () => close(),
-    focusBubble: () => buttonRef.current?.focus(),
+    focusBubble: () => button.focus(),
     mount: { createShadowHost, adoptStyles, viewportSize },
     storage,
   };
@@ -115,7 +109,7 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
     void ensureChat().then((instance) => {
       // The visitor may have clicked again while the chat was loading.
       if (!instance) state.set({ open: false });
-      else if (state.get().open && buttonRef.current) buttonRef.current.ariaControlsElements = [instance.show()];
+      else if (state.get().open) button.ariaControlsElements = [instance.show()];
     });
   };
 
@@ -151,22 +145,18 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
   };
 
   // ---- Mount ----------------------------------------------------------------------------------
-  const renderBubble = () =>
-    render(
-      <Bubble state={state.get()} strings={strings} drag={drag} buttonRef={buttonRef} onToggle={toggle} onIntent={() => void ensureChat()} />,
-      bubble.root,
-    );
+  const { button, update } = createBubble(bubble.root, { strings, drag, onToggle: toggle, onIntent: () => void ensureChat() });
 
   cleanups.push(
     state.subscribe((next, previous) => {
-      renderBubble();
+      update(next);
       if (next.position && next.position !== previous.position) applyPosition(next.position);
       if (next.dragging !== previous.dragging) bubble.host.toggleAttribute('data-dragging', next.dragging);
       // bubble.css hides the bubble under a phone's full-screen sheet, whose header closes it.
       if (next.open !== previous.open) bubble.host.toggleAttribute('data-open', next.open);
     }),
   );
-  renderBubble();
+  update(state.get());
   bubble.host.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && state.get().open) close();
   });
@@ -202,7 +192,6 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
       destroyed = true;
       chat?.destroy();
       cleanups.splice(0).forEach((fn) => fn());
-      render(null, bubble.root);
       bubble.host.remove();
     },
   };
