@@ -1,5 +1,7 @@
 /**
- * Strings of the answer extras (agent steps, files, workflow panel, citations, badges).
+ * Strings of the answer extras (agent steps, files, workflow panel, citations, badges). English
+ * ships with the extras; another language comes in its language pack, as `Strings.answer`
+ * (answer-zh-hans.ts in the Chinese pack), so the extras carry no language a visitor does not read.
  * Templates carry `{name}` placeholders, filled by {@link fill} — never with markup: the result
  * is always rendered as a text node.
  */
@@ -102,56 +104,6 @@ export const answerEn: AnswerStrings = {
   replaced: 'This answer was replaced.',
 };
 
-export const answerZhHans: AnswerStrings = {
-  toolCalls: '工具调用',
-  toolUsing: '正在使用 {tool}…',
-  toolUsed: '已使用 {tool}',
-  toolInput: '输入',
-  toolOutput: '输出',
-  toolImageAlt: '来自 {tool} 的图片',
-  files: '文件',
-  image: '图片',
-  file: '文件',
-  opensInNewTab: '（在新标签页中打开）',
-  workflow: '工作流',
-  workflowSteps: '工作流步骤',
-  iteration: '迭代',
-  loop: '循环',
-  round: '第 {n} 轮',
-  retry: '第 {n} 次重试',
-  seconds: '{s} 秒',
-  status: {
-    running: '运行中',
-    succeeded: '成功',
-    failed: '失败',
-    exception: '失败',
-    stopped: '已停止',
-    'partial-succeeded': '部分成功',
-    paused: '已暂停',
-    retry: '重试中',
-    other: '状态：{status}',
-  },
-  sources: '引用来源',
-  score: '得分 {score}',
-  segmentOne: '1 个片段',
-  segmentMany: '{n} 个片段',
-  untitledDocument: '未命名文档',
-  showMore: '展开',
-  showLess: '收起',
-  editedAnswer: '已编辑的回答',
-  editedBy: '回答已由 {name} 编辑',
-  replacedByModeration: '此回答已被内容审核替换。',
-  replaced: '此回答已被替换。',
-};
-
-const LOCALES: Record<string, AnswerStrings> = { en: answerEn, 'zh-hans': answerZhHans, 'zh-cn': answerZhHans, zh: answerZhHans };
-
-/** Strings for a locale such as `zh-Hans` or `en-US`; falls back to the language, then English (as `stringsFor`). */
-export function answerStrings(locale: string | undefined): AnswerStrings {
-  if (!locale) return answerEn;
-  const lower = locale.toLowerCase().replace(/_/g, '-');
-  return LOCALES[lower] ?? LOCALES[lower.split('-')[0] ?? ''] ?? answerEn;
-}
 
 /** Fill `{name}` placeholders. Unknown placeholders stay as they are; values are inserted once, not re-scanned. */
 export function fill(template: string, values: Record<string, string | number>): string {

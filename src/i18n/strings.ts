@@ -1,3 +1,5 @@
+import type { AnswerStrings } from './answer-strings.ts';
+
 /** UI strings. Add a locale by adding an object with the same keys. */
 export const en = {
   chatWindow: 'Chat',
@@ -59,7 +61,13 @@ export const en = {
   },
 };
 
-export type Strings = typeof en;
+export type Strings = typeof en & {
+  /**
+   * The answer extras' strings, in a language pack. English ones ship with the extras themselves
+   * (answer-strings.ts), so the chat file carries none.
+   */
+  answer?: AnswerStrings;
+};
 
 /**
  * The languages besides English. Each is a small file of its own (src/i18n/zh-hans.ts, loaded as

@@ -1,7 +1,9 @@
 /**
  * The chat's strings in Simplified Chinese: a part of its own (src/chat/parts.ts), downloaded only
- * by visitors the chat speaks Chinese to. Keys as in strings.ts (`en`), which the type enforces.
+ * by visitors the chat speaks Chinese to. Keys as in strings.ts (`en`), which the type enforces,
+ * and the answer extras' strings, which otherwise only English visitors would carry.
  */
+import { answerZhHans } from './answer-zh-hans.ts';
 import type { Strings } from './strings.ts';
 
 export const zhHans: Strings = {
@@ -60,4 +62,5 @@ export const zhHans: Strings = {
     server: '服务器出错了，请重试。',
     'bad-response': '服务器返回了意外的响应，请重试。',
   },
+  answer: answerZhHans,
 };

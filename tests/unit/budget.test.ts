@@ -70,8 +70,11 @@ describe('bundle budgets (gzip -9)', () => {
       expect(part).not.toContain('inlineQueue'); // marked's lexer
       expect(part).toContain('dify-chatbot.chat-handoff');
     }
-    // The Chinese strings are data: a few hundred bytes of code at most around them.
+    // Chinese, the chat's and the answer extras', is in its own file and nowhere else.
+    const CJK = /[\u4e00-\u9fff]/;
     expect(chinese).toContain('聊天');
-    expect(text(one(/^chat-[\w-]+\.min\.js$/))).not.toContain('聊天');
+    expect(chinese).toContain('工具调用');
+    expect(text(one(/^chat-[\w-]+\.min\.js$/))).not.toMatch(CJK);
+    expect(extras).not.toMatch(CJK);
   });
 });

@@ -3,7 +3,7 @@
  * with its styles and strings. Loaded only when an answer needs it, so a plain chat app never
  * pays for it.
  */
-import { answerStrings } from '../../i18n/answer-strings.ts';
+import { answerEn } from '../../i18n/answer-strings.ts';
 import type { Answer } from '../../state/answer.ts';
 import css from '../../styles/answer.css';
 import type { ViewEnv } from '../env.ts';
@@ -21,7 +21,7 @@ export interface ExtrasProps {
 
 /** Above the text: how the answer came about — the workflow run and the agent's tool calls. */
 function BeforeText({ answer, env, streaming }: ExtrasProps) {
-  const strings = answerStrings(env.locale);
+  const strings = env.strings.answer ?? answerEn;
   return (
     <>
       {answer.workflow && env.showWorkflowSteps && <WorkflowPanel workflow={answer.workflow} strings={strings} ended={!streaming} />}
@@ -40,7 +40,7 @@ function BeforeText({ answer, env, streaming }: ExtrasProps) {
 
 /** Below the text: the answer's files, its sources, and notes on how it was edited or replaced. */
 function AfterText({ answer, env }: ExtrasProps) {
-  const strings = answerStrings(env.locale);
+  const strings = env.strings.answer ?? answerEn;
   return (
     <>
       <AnswerFiles files={answer.files} exclude={agentStepFileIds(answer.thoughts)} imageBase={env.imageBase} strings={strings} />

@@ -2,12 +2,17 @@
 import { render, type ComponentChild } from 'preact';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { AppMeta } from '../../../../src/api/types.ts';
-import { answerStrings } from '../../../../src/i18n/answer-strings.ts';
+import { answerEn } from '../../../../src/i18n/answer-strings.ts';
+import { stringsFor } from '../../../../src/i18n/strings.ts';
+import { zhHans } from '../../../../src/i18n/zh-hans.ts';
+
+/** The answer strings the chat gives the extras for a locale, with the Chinese pack loaded. */
+const answerStrings = (locale: string) => stringsFor(locale, { 'zh-Hans': zhHans }).answer ?? answerEn;
 import type { AgentThought, AnswerFile } from '../../../../src/state/answer.ts';
 import { AgentSteps, agentStepFileIds, toolLabel, toolPart, type AgentStepsProps } from '../../../../src/ui/answer/AgentSteps.tsx';
 
 const IMAGE_BASE = 'https://api.example';
-const en = answerStrings('en-US');
+const en = answerEn;
 
 const containers: HTMLElement[] = [];
 function mount(node: ComponentChild): HTMLElement {

@@ -1,7 +1,10 @@
 // @vitest-environment happy-dom
 import { render } from 'preact';
 import { describe, expect, test } from 'vitest';
-import { answerEn, answerStrings, answerZhHans, fill, statusText } from '../../../../src/i18n/answer-strings.ts';
+import { answerEn, fill, statusText } from '../../../../src/i18n/answer-strings.ts';
+import { answerZhHans } from '../../../../src/i18n/answer-zh-hans.ts';
+import { en, stringsFor, type Strings } from '../../../../src/i18n/strings.ts';
+import { zhHans } from '../../../../src/i18n/zh-hans.ts';
 import { AnswerBadges, type AnswerBadgesProps } from '../../../../src/ui/answer/AnswerBadges.tsx';
 
 function badges(props: Partial<AnswerBadgesProps>): HTMLElement {
@@ -42,13 +45,11 @@ describe('AnswerBadges', () => {
 });
 
 describe('answer strings', () => {
-  test('locale picking', () => {
-    expect(answerStrings(undefined)).toBe(answerEn);
-    expect(answerStrings('en-US')).toBe(answerEn);
-    expect(answerStrings('zh-Hans')).toBe(answerZhHans);
-    expect(answerStrings('zh_Hans')).toBe(answerZhHans);
-    expect(answerStrings('zh-CN')).toBe(answerZhHans);
-    expect(answerStrings('fr-FR')).toBe(answerEn);
+  test('the Chinese pack carries them; English ones are the extras\' own', () => {
+    const packs = { 'zh-Hans': zhHans };
+    for (const locale of ['zh-Hans', 'zh_Hans', 'zh-CN']) expect(stringsFor(locale, packs).answer).toBe(answerZhHans);
+    for (const locale of ['en-US', 'fr-FR', undefined]) expect(stringsFor(locale, packs).answer ?? answerEn).toBe(answerEn);
+    expect((en as Strings).answer).toBeUndefined();
   });
 
   test('both locales have the same keys and no empty strings', () => {

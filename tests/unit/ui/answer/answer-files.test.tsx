@@ -1,11 +1,11 @@
 // @vitest-environment happy-dom
 import { render } from 'preact';
 import { describe, expect, test } from 'vitest';
-import { answerStrings } from '../../../../src/i18n/answer-strings.ts';
+import { answerEn } from '../../../../src/i18n/answer-strings.ts';
 import type { AnswerFile } from '../../../../src/state/answer.ts';
 import { AnswerFiles } from '../../../../src/ui/answer/AnswerFiles.tsx';
 
-const en = answerStrings('en');
+const en = answerEn;
 const BASE = 'https://api.example';
 
 function files(list: AnswerFile[], exclude?: Set<string>): HTMLElement {

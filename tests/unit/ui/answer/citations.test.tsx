@@ -3,7 +3,8 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { RetrieverResource } from '../../../../src/api/types.ts';
-import { answerEn, answerZhHans } from '../../../../src/i18n/answer-strings.ts';
+import { answerEn } from '../../../../src/i18n/answer-strings.ts';
+import { answerZhHans } from '../../../../src/i18n/answer-zh-hans.ts';
 import { Citations, formatScore, groupByDocument } from '../../../../src/ui/answer/Citations.tsx';
 
 const containers: HTMLElement[] = [];
