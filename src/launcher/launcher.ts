@@ -149,7 +149,8 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
 
   cleanups.push(
     state.subscribe((next, previous) => {
-      update(next);
+      // Not on every pointer move of a drag: the button shows only these two.
+      if (next.open !== previous.open || next.chatLoad !== previous.chatLoad) update(next);
       if (next.position && next.position !== previous.position) applyPosition(next.position);
       if (next.dragging !== previous.dragging) bubble.host.toggleAttribute('data-dragging', next.dragging);
       // bubble.css hides the bubble under a phone's full-screen sheet, whose header closes it.
