@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
  *
  * Issue 6's budgets: 10 KB for embed.min.js and 50 KB for everything a visitor downloads. The
  * launcher's ceiling sits a little above where it is today, well under its budget, so growth there
- * is a choice; the visitor total is at its budget, with no slack left. README "Size and speed" gives
+ * is a choice; the visitor total's ceiling is the budget itself. README "Size and speed" gives
  * the figures and where the bytes go.
  */
 const KB = 1024;
