@@ -23,8 +23,9 @@ const cssAsMinifiedText = {
 
 /**
  * A chat part (src/chat/parts.ts) renders with the chat file's hooks and JSX runtime: one copy of
- * each per page, or hook state and vnode ids would split (and a part never imports Preact itself). The chat file shares exactly these
- * names through the handoff (embed/chat.ts); a part that needs another one fails to build here.
+ * each per page, or hook state and vnode ids would split (a part never imports Preact itself).
+ * The chat file shares exactly these names through the handoff (embed/chat.ts); a part that needs
+ * another one fails to build here.
  */
 const SHARED_CHAT_MODULES = {
   'preact/hooks': ['useId', 'useMemo', 'useState'],

@@ -4,25 +4,26 @@
  * your bundler splits off and loads on the visitor's first sign of intent.
  */
 import type { DifyChatbotConfig } from './config/types.ts';
+import type { ChatModule } from './launcher/chat-contract.ts';
 import type { Launcher } from './launcher/launcher.ts';
 import { mount } from './mount.ts';
 
 export function mountChatbot(config: DifyChatbotConfig, doc: Document = document): Launcher | null {
-  return mount(config, {
-    loadChat: () =>
-      // Preact's options are shielded before the chat's hooks and signals load (preact-options.ts).
-      import('./chat/preact-options.ts')
-        .then(({ shieldPreactOptions }) => (shieldPreactOptions(), import('./chat/index.tsx')))
-        .then(({ createChat }) => ({
-        // The answer extras and each language are chunks of their own, fetched when needed.
-        createChat: (context) =>
-          createChat(context, {
-            extras: () => import('./ui/answer/extras.tsx').then((m) => m.extras),
-            strings: () => import('./i18n/zh-hans.ts').then((m) => m.zhHans),
-          }),
-      })),
-    document: doc,
-  });
+  return mount(config, { loadChat, document: doc });
+}
+
+/** The chat stage as a chunk of its own; the answer extras and each language are chunks too. */
+async function loadChat(): Promise<ChatModule> {
+  // Preact's options are shielded before the chat's hooks and signals load (preact-options.ts).
+  (await import('./chat/preact-options.ts')).shieldPreactOptions();
+  const { createChat } = await import('./chat/index.tsx');
+  return {
+    createChat: (context) =>
+      createChat(context, {
+        extras: () => import('./ui/answer/extras.tsx').then((m) => m.extras),
+        strings: () => import('./i18n/zh-hans.ts').then((m) => m.zhHans),
+      }),
+  };
 }
 
 export { readConfig, type ConfigResult } from './config/read.ts';

@@ -49,7 +49,7 @@ export function createBubble(root: ShadowRoot, { strings, drag, onToggle, onInte
   const status = element('span', { class: 'status', 'aria-hidden': 'true' });
 
   const button = element('button', { type: 'button', 'aria-haspopup': 'dialog' });
-  // Handler properties rather than addEventListener: fewer bytes, and nothing else sets them on our button.
+  // Handler properties rather than addEventListener: fewer bytes, and nothing else sets them.
   button.onclick = () => {
     if (!drag?.consumeClick()) onToggle();
   };

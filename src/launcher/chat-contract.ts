@@ -10,7 +10,7 @@ export interface LauncherView {
   dragging: boolean;
 }
 
-/** How the launcher puts the widget into the page (shadow-host.ts, viewport.ts); lent to the chat for its window. */
+/** How the launcher puts the widget into the page (shadow-host.ts, viewport.ts); lent to the chat. */
 export interface MountHelpers {
   createShadowHost: typeof createShadowHost;
   adoptStyles: typeof adoptStyles;
