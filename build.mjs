@@ -43,7 +43,7 @@ const modulesFromChat = {
 };
 
 /**
- * We use marked's lexer only (DESIGN.md §3 markdown/), but its single-file build ends with a
+ * We use marked's lexer only (docs/ARCHITECTURE.md §3 markdown/), but its single-file build ends with a
  * default Marked instance and assignments that keep the parser and renderers alive (~3 KB gzip).
  * For the browser bundles, cut the file before that tail and export the Lexer alone. The anchor
  * belongs to the exact version pinned in package.json; if it moves, the build stops here.
@@ -56,7 +56,10 @@ const markedLexerOnly = {
       const anchor = 'var v=new ne;';
       const lexer = /export\{[^}]*\b(\w+) as Lexer\b/.exec(source)?.[1];
       const at = source.indexOf(anchor);
-      if (at < 0 || !lexer) throw new Error(`marked-lexer-only: ${args.path} changed shape (anchor or Lexer export not found); update the plugin for this marked version.`);
+      if (at < 0 || !lexer)
+        throw new Error(
+          `marked-lexer-only: ${args.path} changed shape (anchor or Lexer export not found); update the plugin for this marked version.`,
+        );
       return { contents: `${source.slice(0, at)}export { ${lexer} as Lexer };`, loader: 'js' };
     });
   },
@@ -102,7 +105,8 @@ const classicStage = (entryPoints, plugins, define = () => browser.define) =>
   );
 
 /** The chat's parts, loaded by the chat when a conversation needs them (src/chat/parts.ts). */
-const partFile = (result, name) => basename(Object.keys(result.metafile.outputs).find((f) => basename(f).startsWith(`${name}-`) && f.endsWith('.js')));
+const partFile = (result, name) =>
+  basename(Object.keys(result.metafile.outputs).find((f) => basename(f).startsWith(`${name}-`) && f.endsWith('.js')));
 const partBuilds = await classicStage({ 'answer-extras': 'embed/answer-extras.ts', 'strings-zh-hans': 'embed/strings-zh-hans.ts' }, [
   cssAsMinifiedText,
   modulesFromChat,
@@ -117,7 +121,10 @@ for (const input of Object.keys(partBuilds[1].metafile.inputs)) {
 /** The chat stage, which knows its parts' file names. */
 const chatBuilds = await classicStage({ chat: 'embed/chat.ts' }, [cssAsMinifiedText, markedLexerOnly], (i) => ({
   ...browser.define,
-  __CHAT_PARTS__: JSON.stringify({ extras: partFile(partBuilds[i], 'answer-extras'), 'zh-Hans': partFile(partBuilds[i], 'strings-zh-hans') }),
+  __CHAT_PARTS__: JSON.stringify({
+    extras: partFile(partBuilds[i], 'answer-extras'),
+    'zh-Hans': partFile(partBuilds[i], 'strings-zh-hans'),
+  }),
 }));
 
 /** The script site owners paste: an IIFE that defines no globals of its own. */
@@ -158,7 +165,7 @@ const otherBuilds = await Promise.all([
 ]);
 /**
  * esbuild bundles and minifies in one fast pass; terser's compressor, run over that output,
- * takes another ~3% off every gzip figure (issue 6's budgets are in gzip bytes). The source map
+ * takes another ~3% off every gzip figure (the size budgets are in gzip bytes). The source map
  * is chained, so it still points at our TypeScript. Only the `.min.js` files that visitors
  * download go through it; their names keep esbuild's content hash (terser is pinned exactly).
  */

@@ -96,7 +96,12 @@ async function chat(base, i, signal) {
     const res = await fetch(`${base}/api/chat-messages`, {
       method: 'POST',
       headers: apiHeaders(app, token),
-      body: JSON.stringify({ inputs: flow ? { topic: 'tea' } : {}, query: `Load test question ${i}`, response_mode: 'streaming', conversation_id: '' }),
+      body: JSON.stringify({
+        inputs: flow ? { topic: 'tea' } : {},
+        query: `Load test question ${i}`,
+        response_mode: 'streaming',
+        conversation_id: '',
+      }),
       signal,
     });
     result.ttfbMs = performance.now() - t1;
@@ -212,7 +217,12 @@ async function round(mock, signal) {
     completed: chats.filter((c) => c.complete).length,
     errors: errors.length,
     errorSamples: [...new Set(errors.map((c) => `${c.app}: ${c.error}`))].slice(0, 10),
-    byApp: Object.fromEntries(['demo-chat', 'demo-flow'].map((app) => [app, `${chats.filter((c) => c.app === app && c.complete).length}/${chats.filter((c) => c.app === app).length}`])),
+    byApp: Object.fromEntries(
+      ['demo-chat', 'demo-flow'].map((app) => [
+        app,
+        `${chats.filter((c) => c.app === app && c.complete).length}/${chats.filter((c) => c.app === app).length}`,
+      ]),
+    ),
     loadSeconds,
     passportMs: stats(chats.map((c) => c.passportMs)),
     ttfbMs: stats(chats.map((c) => c.ttfbMs)),
@@ -250,7 +260,12 @@ try {
 const out = {
   date: new Date().toISOString(),
   settings: { chats: CHATS, disconnects: DISCONNECTS, rounds: ROUNDS, tokenDelayMs: TOKEN_DELAY_MS, limitSeconds: LIMIT_MS / 1000 },
-  machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, node: process.version, loadAverage: os.loadavg().map((v) => Math.round(v * 100) / 100) },
+  machine: {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    node: process.version,
+    loadAverage: os.loadavg().map((v) => Math.round(v * 100) / 100),
+  },
   timedOut: limit.signal.aborted,
   rounds,
 };
@@ -259,24 +274,54 @@ const lat = (label, s) => [label, fmt(s.p50), fmt(s.p90), fmt(s.p99), fmt(s.max)
 const mark = (ok) => (ok ? '✓' : '✗');
 rounds.forEach((r, i) => {
   const n = `round ${i + 1}`;
-  printTable(`Load ${n}: ${CHATS} concurrent streaming chats (tokenDelayMs ${TOKEN_DELAY_MS}) + ${DISCONNECTS} early disconnects, in ${fmt(r.loadSeconds, 2)} s`, ['latency (ms)', 'p50', 'p90', 'p99', 'max'], [
-    lat('passport', r.passportMs),
-    lat('chat: time to first byte', r.ttfbMs),
-    lat('chat: time to last byte', r.ttlbMs),
-  ]);
-  printTable(`Outcome, ${n}`, ['figure', 'value', 'target'], [
-    ['completed streams (message_end seen)', `${r.completed}/${CHATS} (chat ${r.byApp['demo-chat']}, flow ${r.byApp['demo-flow']})`, `${CHATS}/${CHATS} ${mark(r.completed === CHATS)}`],
-    ['errors', String(r.errors), `0 ${mark(r.errors === 0)}`],
-    ['clients gone after their first event', `${r.disconnectsAfterFirstEvent}/${DISCONNECTS}`, ''],
-    ['running tasks: peak during the load / after', `${r.peakRunningTasks} / ${r.runningTasksAfter} (drained in ${fmt(r.drainMs, 0)} ms)`, `0 within 5 s ${mark(r.runningTasksAfter === 0)}`],
-    ['conversations / messages stored', `${r.stored.conversations} / ${r.stored.messages}`, `${CHATS + DISCONNECTS} each ${mark(r.stored.conversations === CHATS + DISCONNECTS && r.stored.messages === CHATS + DISCONNECTS)}`],
-    ['GET /__mock/state: before / right after / idle (ms)', `${fmt(r.stateMs.before)} / ${fmt(r.stateMs.afterLoad)} / ${fmt(r.stateMs.idle)}`, ''],
-    ['server RSS: before / after load / idle (MB)', `${fmt(r.server.before.rssMB)} / ${fmt(r.server.afterLoad.rssMB)} / ${fmt(r.server.idle.rssMB)}`, ''],
-    ['server open fds: before / after load / idle', `${r.server.before.fds} / ${r.server.afterLoad.fds} / ${r.server.idle.fds}`, `back to ${r.server.before.fds} ${mark(r.server.idle.fds <= r.server.before.fds)}`],
-  ]);
+  printTable(
+    `Load ${n}: ${CHATS} concurrent streaming chats (tokenDelayMs ${TOKEN_DELAY_MS}) + ${DISCONNECTS} early disconnects, in ${fmt(r.loadSeconds, 2)} s`,
+    ['latency (ms)', 'p50', 'p90', 'p99', 'max'],
+    [lat('passport', r.passportMs), lat('chat: time to first byte', r.ttfbMs), lat('chat: time to last byte', r.ttlbMs)],
+  );
+  printTable(
+    `Outcome, ${n}`,
+    ['figure', 'value', 'target'],
+    [
+      [
+        'completed streams (message_end seen)',
+        `${r.completed}/${CHATS} (chat ${r.byApp['demo-chat']}, flow ${r.byApp['demo-flow']})`,
+        `${CHATS}/${CHATS} ${mark(r.completed === CHATS)}`,
+      ],
+      ['errors', String(r.errors), `0 ${mark(r.errors === 0)}`],
+      ['clients gone after their first event', `${r.disconnectsAfterFirstEvent}/${DISCONNECTS}`, ''],
+      [
+        'running tasks: peak during the load / after',
+        `${r.peakRunningTasks} / ${r.runningTasksAfter} (drained in ${fmt(r.drainMs, 0)} ms)`,
+        `0 within 5 s ${mark(r.runningTasksAfter === 0)}`,
+      ],
+      [
+        'conversations / messages stored',
+        `${r.stored.conversations} / ${r.stored.messages}`,
+        `${CHATS + DISCONNECTS} each ${mark(r.stored.conversations === CHATS + DISCONNECTS && r.stored.messages === CHATS + DISCONNECTS)}`,
+      ],
+      [
+        'GET /__mock/state: before / right after / idle (ms)',
+        `${fmt(r.stateMs.before)} / ${fmt(r.stateMs.afterLoad)} / ${fmt(r.stateMs.idle)}`,
+        '',
+      ],
+      [
+        'server RSS: before / after load / idle (MB)',
+        `${fmt(r.server.before.rssMB)} / ${fmt(r.server.afterLoad.rssMB)} / ${fmt(r.server.idle.rssMB)}`,
+        '',
+      ],
+      [
+        'server open fds: before / after load / idle',
+        `${r.server.before.fds} / ${r.server.afterLoad.fds} / ${r.server.idle.fds}`,
+        `back to ${r.server.before.fds} ${mark(r.server.idle.fds <= r.server.before.fds)}`,
+      ],
+    ],
+  );
   for (const line of r.errorSamples) console.log(`   error: ${line}`);
 });
 if (out.timedOut) console.log(`\nhit the ${LIMIT_MS / 1000} s time limit: everything still running was aborted`);
 writeFileSync(resolve(ROOT, 'bench', 'load-results.json'), `${JSON.stringify(out, null, 2)}\n`);
-console.log(`\nload average ${out.machine.loadAverage.join(' / ')}; took ${((Date.now() - started) / 1000).toFixed(0)} s; written bench/load-results.json`);
+console.log(
+  `\nload average ${out.machine.loadAverage.join(' / ')}; took ${((Date.now() - started) / 1000).toFixed(0)} s; written bench/load-results.json`,
+);
 if (out.timedOut || rounds.some((r) => r.completed !== CHATS || r.errors)) process.exitCode = 1;

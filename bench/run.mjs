@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run bench`: the widget's performance figures (Issue 6), printed as tables with medians and
+ * `npm run bench`: the widget's performance figures, printed as tables with medians and
  * min–max over N runs, and written to bench/results.json with the machine they were taken on.
  *
  * It builds nothing: run `npm run build` first (the bench uses dist/embed.min.js, any dist/chat*.js
@@ -127,7 +127,9 @@ try {
   const out = { date: new Date().toISOString(), runs, streamRuns, machine, seconds, totalSeconds: (Date.now() - started) / 1000, results };
   writeFileSync(resolve(ROOT, 'bench', 'results.json'), `${JSON.stringify(out, null, 2)}\n`);
   console.log(`\nmachine: ${machine.cpu}, ${machine.cores} cores, ${machine.platform}, Node ${machine.node}, Chromium ${chromium}`);
-  console.log(`load average (1/5/15 min) before ${machine.loadAverage.before.join(' / ')}, after ${machine.loadAverage.after.join(' / ')}: figures are wall-clock times, a busy machine inflates them`);
+  console.log(
+    `load average (1/5/15 min) before ${machine.loadAverage.before.join(' / ')}, after ${machine.loadAverage.after.join(' / ')}: figures are wall-clock times, a busy machine inflates them`,
+  );
   console.log(`took ${out.totalSeconds.toFixed(0)} s; written bench/results.json`);
   clearTimeout(watchdog);
 }

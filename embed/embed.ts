@@ -1,7 +1,7 @@
 /**
  * The script a website owner pastes (dist/embed.js, dist/embed.min.js): reads
  * `window.difyChatbotConfig`, mounts the chat bubble and publishes `window.difyChatbot`. The only
- * module with side effects on import (DESIGN.md §4). Nothing here may throw into the host page.
+ * module with side effects on import (docs/ARCHITECTURE.md §4). Nothing here may throw into the host page.
  */
 import type { Launcher } from '../src/launcher/launcher.ts';
 import { mount } from '../src/mount.ts';

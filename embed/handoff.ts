@@ -1,7 +1,7 @@
 import type { ChatModule, ChatSharedModules } from '../src/launcher/chat-contract.ts';
 
 /**
- * The private handshake between embed.min.js and the chat file it loads (DESIGN.md §3 two stages).
+ * The private handshake between embed.min.js and the chat file it loads (docs/ARCHITECTURE.md §3 two stages).
  * The launcher puts this here before adding the chat script; the chat file hands its module back
  * through it. A symbol from the global registry,
  * not a named global: nothing on the page can clash with it by accident. The version keeps a

@@ -73,7 +73,9 @@ function loadScript(file: string, name: string): Promise<unknown> {
   });
 }
 
-type TrustedTypesLike = { createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown } };
+type TrustedTypesLike = {
+  createPolicy(name: string, rules: { createScriptURL(url: string): string }): { createScriptURL(url: string): unknown };
+};
 let policy: { createScriptURL(url: string): unknown } | null = null;
 
 /** A TrustedScriptURL when the page has Trusted Types, else the plain URL. */

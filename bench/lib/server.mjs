@@ -101,7 +101,7 @@ export const mockState = (base) => requestJson(`${base}/__mock/state`);
 export const resetMock = (base) => requestJson(`${base}/__mock/reset`, { method: 'POST' });
 
 /**
- * A passport for one end user (PROTOCOL §1.2).
+ * A passport for one end user (docs/PROTOCOL.md §1.2).
  * @param {string} base @param {string} appCode @param {string} userId
  * @returns {Promise<string>}
  */
@@ -111,7 +111,7 @@ export async function passport(base, appCode, userId) {
 }
 
 /**
- * Headers of an authenticated web API call (PROTOCOL §1.3).
+ * Headers of an authenticated web API call (docs/PROTOCOL.md §1.3).
  * @param {string} appCode @param {string} token
  */
 export const apiHeaders = (appCode, token) => ({ 'X-App-Code': appCode, 'X-App-Passport': token, 'Content-Type': 'application/json' });

@@ -10,7 +10,11 @@ function pick(sorted, p) {
 }
 
 /** Percentile with linear interpolation. @param {number[]} values @param {number} p */
-export const percentile = (values, p) => pick([...values].sort((a, b) => a - b), p);
+export const percentile = (values, p) =>
+  pick(
+    [...values].sort((a, b) => a - b),
+    p,
+  );
 
 /**
  * @param {number[]} values
@@ -46,7 +50,9 @@ export function printTable(title, header, rows) {
   const cells = [header, ...rows].map((row) => row.map((c) => String(c)));
   const widths = header.map((_, i) => Math.max(...cells.map((row) => [...(row[i] ?? '')].length)));
   const line = (row) =>
-    row.map((c, i) => (i === 0 ? c.padEnd(widths[i] + c.length - [...c].length) : c.padStart(widths[i] + c.length - [...c].length))).join('  ');
+    row
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i] + c.length - [...c].length) : c.padStart(widths[i] + c.length - [...c].length)))
+      .join('  ');
   console.log(`\n${title}`);
   console.log(line(cells[0]));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));

@@ -21,7 +21,8 @@ export async function stopTrace(browser, fromSec, toSec) {
   const { traceEvents = [] } = JSON.parse(buffer.toString('utf8'));
   /** @type {Set<string>} */
   const mains = new Set();
-  for (const e of traceEvents) if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain') mains.add(`${e.pid}:${e.tid}`);
+  for (const e of traceEvents)
+    if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain') mains.add(`${e.pid}:${e.tid}`);
   const from = fromSec * 1e6;
   const to = toSec * 1e6;
   /** @type {Map<string, Array<{ wallMs: number, cpuMs: number }>>} */

@@ -64,7 +64,12 @@ async function memory(cdp, page) {
   await cdp.send('HeapProfiler.collectGarbage');
   const heap = await cdp.send('Runtime.getHeapUsage');
   const dom = await cdp.send('Memory.getDOMCounters');
-  return { heapMB: heap.usedSize / 1024 / 1024, domNodes: dom.nodes, listeners: dom.jsEventListeners, shadowNodes: /** @type {number} */ (await page.evaluate(SHADOW_NODES)) };
+  return {
+    heapMB: heap.usedSize / 1024 / 1024,
+    domNodes: dom.nodes,
+    listeners: dom.jsEventListeners,
+    shadowNodes: /** @type {number} */ (await page.evaluate(SHADOW_NODES)),
+  };
 }
 
 const TURN_COUNT = `(window.__bench.root('window')?.querySelectorAll('.turn').length ?? 0)`;
@@ -82,9 +87,10 @@ async function loadAll(page) {
       el.scrollTop = 0;
       el.dispatchEvent(new Event('scroll'));
     })()`);
-    const grew = await page
-      .waitForFunction(`${TURN_COUNT} > ${count}`, null, { timeout: 3000, polling: 50 })
-      .then(() => true, () => false);
+    const grew = await page.waitForFunction(`${TURN_COUNT} > ${count}`, null, { timeout: 3000, polling: 50 }).then(
+      () => true,
+      () => false,
+    );
     const next = /** @type {number} */ (await page.evaluate(TURN_COUNT));
     stale = grew && next > count ? 0 : stale + 1;
     count = next;
@@ -162,11 +168,18 @@ export async function measureHistory({ browser, site, mockUrl, runs }) {
   const setupStarted = Date.now();
   const { userId, conversationId } = await buildConversation(mockUrl);
   const setupSeconds = (Date.now() - setupStarted) / 1000;
-  const url = site.add(hostPage({ config: widgetConfig(mockUrl, { systemVariables: { user_id: userId, conversation_id: conversationId } }) }));
+  const url = site.add(
+    hostPage({ config: widgetConfig(mockUrl, { systemVariables: { user_id: userId, conversation_id: conversationId } }) }),
+  );
   const samples = [];
   for (let i = 0; i < runs; i++) samples.push(await historyOnce(browser, url));
   const of = (get) => summarize(samples.map(get));
-  const mem = (key) => ({ heapMB: of((s) => s[key].heapMB), domNodes: of((s) => s[key].domNodes), shadowNodes: of((s) => s[key].shadowNodes), listeners: of((s) => s[key].listeners) });
+  const mem = (key) => ({
+    heapMB: of((s) => s[key].heapMB),
+    domNodes: of((s) => s[key].domNodes),
+    shadowNodes: of((s) => s[key].shadowNodes),
+    listeners: of((s) => s[key].listeners),
+  });
   return {
     setupSeconds,
     openMs: of((s) => s.openMs),
@@ -188,15 +201,19 @@ export function printHistory(r) {
     [`${label}: JS heap used after GC (MB)`, range(m.heapMB, 2)],
     [`${label}: DOM nodes (renderer) / in the widget's shadow roots`, `${fmt(m.domNodes.median, 0)} / ${fmt(m.shadowNodes.median, 0)}`],
   ];
-  printTable(`6. A ${TURNS}-turn conversation (built in ${fmt(r.setupSeconds, 1)} s; median (min–max))`, ['figure', 'value'], [
-    ['click → first page of turns painted (ms)', range(r.openMs)],
-    ['  of which click → GET /api/messages answered (resource timing)', range(r.messagesMs)],
-    ...memRows('before opening', r.before),
-    ...memRows(`after opening (${fmt(r.firstPage.turns.median, 0)} turns)`, r.firstPage),
-    [`scroll up until all turns are loaded (s, ${fmt(r.full.turns.median, 0)} turns)`, range(r.full.seconds, 2)],
-    ...memRows(`all ${fmt(r.full.turns.median, 0)} turns loaded`, r.full),
-    [`scripted scroll, ${fmt(r.frames.median, 0)} frames over ${fmt(r.listHeight.median, 0)} px: frame p50 (ms)`, range(r.frameP50)],
-    ['scripted scroll: frame p95 (ms)', range(r.frameP95)],
-    ['scripted scroll: longest frame (ms)', range(r.frameMax)],
-  ]);
+  printTable(
+    `6. A ${TURNS}-turn conversation (built in ${fmt(r.setupSeconds, 1)} s; median (min–max))`,
+    ['figure', 'value'],
+    [
+      ['click → first page of turns painted (ms)', range(r.openMs)],
+      ['  of which click → GET /api/messages answered (resource timing)', range(r.messagesMs)],
+      ...memRows('before opening', r.before),
+      ...memRows(`after opening (${fmt(r.firstPage.turns.median, 0)} turns)`, r.firstPage),
+      [`scroll up until all turns are loaded (s, ${fmt(r.full.turns.median, 0)} turns)`, range(r.full.seconds, 2)],
+      ...memRows(`all ${fmt(r.full.turns.median, 0)} turns loaded`, r.full),
+      [`scripted scroll, ${fmt(r.frames.median, 0)} frames over ${fmt(r.listHeight.median, 0)} px: frame p50 (ms)`, range(r.frameP50)],
+      ['scripted scroll: frame p95 (ms)', range(r.frameP95)],
+      ['scripted scroll: longest frame (ms)', range(r.frameMax)],
+    ],
+  );
 }

@@ -36,10 +36,12 @@ async function openOnce(browser, url, state) {
       await network.quiet(300);
     }
     const before = network.urls.map((u) => new URL(u).pathname);
-    await page.evaluate('window.__bench.clickAt = null; window.__ready = window.__bench.when(' + COMPOSER_READY + '); 0');
+    await page.evaluate(`window.__bench.clickAt = null; window.__ready = window.__bench.when(${COMPOSER_READY}); 0`);
     await button.click();
     const r = /** @type {{ tMet: number, tPainted: number, clickAt: number }} */ (
-      await page.evaluate(`window.__bench.within(window.__ready, 15000, 'the composer').then((r) => ({ ...r, clickAt: window.__bench.clickAt }))`)
+      await page.evaluate(
+        `window.__bench.within(window.__ready, 15000, 'the composer').then((r) => ({ ...r, clickAt: window.__bench.clickAt }))`,
+      )
     );
     return {
       readyMs: r.tMet - r.clickAt,
@@ -75,13 +77,18 @@ export async function measureOpen({ browser, site, mockUrl, runs }) {
 
 /** @param {Awaited<ReturnType<typeof measureOpen>>} r */
 export function printOpen(r) {
-  const fetched = (s) => `chat file fetched before the click in ${s.chatFetchedBefore}/${s.runs} runs; API calls before: ${s.apiBefore.join(', ') || 'none'}`;
-  printTable('3. Click → composer focused and visible (ms, median (min–max))', ['figure', 'value', 'target'], [
-    ['cold: click → ready (DOM)', range(r.cold.readyMs), ''],
-    ['cold: click → ready, painted', range(r.cold.paintedMs), `≤ ${TARGETS.coldMs} ${verdict(r.cold.paintedMs.median, TARGETS.coldMs)}`],
-    ['idle-prefetched: click → ready, painted', range(r.idle.paintedMs), ''],
-    ['warm: click → ready (DOM)', range(r.warm.readyMs), ''],
-    ['warm: click → ready, painted', range(r.warm.paintedMs), `≤ ${TARGETS.warmMs} ${verdict(r.warm.paintedMs.median, TARGETS.warmMs)}`],
-  ]);
+  const fetched = (s) =>
+    `chat file fetched before the click in ${s.chatFetchedBefore}/${s.runs} runs; API calls before: ${s.apiBefore.join(', ') || 'none'}`;
+  printTable(
+    '3. Click → composer focused and visible (ms, median (min–max))',
+    ['figure', 'value', 'target'],
+    [
+      ['cold: click → ready (DOM)', range(r.cold.readyMs), ''],
+      ['cold: click → ready, painted', range(r.cold.paintedMs), `≤ ${TARGETS.coldMs} ${verdict(r.cold.paintedMs.median, TARGETS.coldMs)}`],
+      ['idle-prefetched: click → ready, painted', range(r.idle.paintedMs), ''],
+      ['warm: click → ready (DOM)', range(r.warm.readyMs), ''],
+      ['warm: click → ready, painted', range(r.warm.paintedMs), `≤ ${TARGETS.warmMs} ${verdict(r.warm.paintedMs.median, TARGETS.warmMs)}`],
+    ],
+  );
   console.log(`   cold: ${fetched(r.cold)}\n   idle-prefetched: ${fetched(r.idle)}\n   warm: ${fetched(r.warm)}`);
 }

@@ -87,7 +87,13 @@ export async function measureSize({ browser, site, mockUrl }) {
       { raw: 0, gzip: 0, brotli: 0 },
     ),
   });
-  return { files, bubbleOnly: total(busy.settled), afterIdle: total(idle.settled), withChat: total(idle.opened), withExtras: total(agent.answered) };
+  return {
+    files,
+    bubbleOnly: total(busy.settled),
+    afterIdle: total(idle.settled),
+    withChat: total(idle.opened),
+    withExtras: total(agent.answered),
+  };
 }
 
 /** @param {Awaited<ReturnType<typeof measureSize>>} r */
@@ -103,7 +109,17 @@ export function printSize(r) {
     ['visitor: agent app, after an answer with tool steps', r.withExtras, TARGETS.totalGzip],
   ];
   for (const [label, t, limit] of visitor) {
-    rows.push([`${label} (${t.scripts.join(' + ') || 'nothing'})`, kb(t.raw), kb(t.gzip), kb(t.brotli), limit ? `≤ ${kb(limit)} gzip ${verdict(t.gzip, limit)}` : '']);
+    rows.push([
+      `${label} (${t.scripts.join(' + ') || 'nothing'})`,
+      kb(t.raw),
+      kb(t.gzip),
+      kb(t.brotli),
+      limit ? `≤ ${kb(limit)} gzip ${verdict(t.gzip, limit)}` : '',
+    ]);
   }
-  printTable('1. Script size (dist/*.js; visitor totals = the scripts Chromium fetched)', ['file', 'raw', 'gzip -9', 'brotli 11', 'target'], rows);
+  printTable(
+    '1. Script size (dist/*.js; visitor totals = the scripts Chromium fetched)',
+    ['file', 'raw', 'gzip -9', 'brotli 11', 'target'],
+    rows,
+  );
 }

@@ -76,7 +76,10 @@ async function scriptRuns(browser, url) {
     await browser.startTracing(page, { categories: ['devtools.timeline'] });
     await page.goto(url);
     await page.waitForFunction('window.__bubble', null, { timeout: 10_000 });
-    const { t0, bubble } = await page.evaluate(() => ({ t0: /** @type {any} */ (window).__t0, bubble: /** @type {any} */ (window).__bubble }));
+    const { t0, bubble } = await page.evaluate(() => ({
+      t0: /** @type {any} */ (window).__t0,
+      bubble: /** @type {any} */ (window).__bubble,
+    }));
     const { traceEvents = [] } = JSON.parse((await browser.stopTracing()).toString('utf8'));
     const stamp = traceEvents.find((e) => e.name === 'TimeStamp' && e.args?.data?.message === 'bench-t0');
     const evaluate = traceEvents.find((e) => e.name === 'EvaluateScript' && /\/embed\.min\.js$/.test(e.args?.data?.url ?? ''));
@@ -130,22 +133,30 @@ export async function measureStartup({ browser, site, mockUrl, runs }) {
 
 /** @param {Awaited<ReturnType<typeof measureStartup>>} r */
 export function printStartup(r) {
-  printTable('2. Start-up on a host page (ms, median (min–max))', ['figure', 'value', 'target'], [
-    ['script starts running → bubble in the DOM, laid out (traced load)', range(r.runToDomMs), ''],
-    ['script starts running → bubble painted (traced load)', range(r.runToPaintMs), `≤ ${TARGETS.paintMs} ${verdict(r.runToPaintMs.median, TARGETS.paintMs)}`],
-    ['  before that: parser reaches the tag → script starts running', range(r.waitMs), ''],
-    ['parser reaches the tag → bubble painted (untraced)', range(r.paintMs), ''],
-    ['script downloaded → bubble painted (untraced)', range(r.paintAfterDownloadMs), ''],
-    ['total blocking time: blank page', range(r.tbtBlankMs), ''],
-    ['total blocking time: bubble only (idle prefetch held back)', range(r.tbtBubbleMs), ''],
-    ['total blocking time: with the idle prefetch', range(r.tbtMs), ''],
-    ['longest task on the page with the widget', range(r.longestTaskMs), ''],
-    ['added by the bubble: main-thread CPU (CDP ThreadTime)', range(r.bubbleCpuMs), ''],
-    ['added by the bubble: task time (CDP TaskDuration)', range(r.bubbleTaskMs), ''],
-    ['added by the bubble: script time (CDP ScriptDuration)', range(r.bubbleScriptMs), ''],
-    ['added with the idle prefetch: main-thread CPU', range(r.fullCpuMs), ''],
-    ['added with the idle prefetch: task time', range(r.fullTaskMs), ''],
-    ['added with the idle prefetch: script time', range(r.fullScriptMs), ''],
-    ['(blank page: task time / CPU, for scale)', `${range(r.blankTaskMs)} / ${range(r.blankCpuMs)}`, ''],
-  ]);
+  printTable(
+    '2. Start-up on a host page (ms, median (min–max))',
+    ['figure', 'value', 'target'],
+    [
+      ['script starts running → bubble in the DOM, laid out (traced load)', range(r.runToDomMs), ''],
+      [
+        'script starts running → bubble painted (traced load)',
+        range(r.runToPaintMs),
+        `≤ ${TARGETS.paintMs} ${verdict(r.runToPaintMs.median, TARGETS.paintMs)}`,
+      ],
+      ['  before that: parser reaches the tag → script starts running', range(r.waitMs), ''],
+      ['parser reaches the tag → bubble painted (untraced)', range(r.paintMs), ''],
+      ['script downloaded → bubble painted (untraced)', range(r.paintAfterDownloadMs), ''],
+      ['total blocking time: blank page', range(r.tbtBlankMs), ''],
+      ['total blocking time: bubble only (idle prefetch held back)', range(r.tbtBubbleMs), ''],
+      ['total blocking time: with the idle prefetch', range(r.tbtMs), ''],
+      ['longest task on the page with the widget', range(r.longestTaskMs), ''],
+      ['added by the bubble: main-thread CPU (CDP ThreadTime)', range(r.bubbleCpuMs), ''],
+      ['added by the bubble: task time (CDP TaskDuration)', range(r.bubbleTaskMs), ''],
+      ['added by the bubble: script time (CDP ScriptDuration)', range(r.bubbleScriptMs), ''],
+      ['added with the idle prefetch: main-thread CPU', range(r.fullCpuMs), ''],
+      ['added with the idle prefetch: task time', range(r.fullTaskMs), ''],
+      ['added with the idle prefetch: script time', range(r.fullScriptMs), ''],
+      ['(blank page: task time / CPU, for scale)', `${range(r.blankTaskMs)} / ${range(r.blankCpuMs)}`, ''],
+    ],
+  );
 }

@@ -67,7 +67,7 @@ function parseStream(body) {
  * @param {Array<Record<string, number>>} samples @param {number} ts @param {string} key
  */
 function at(samples, ts, key) {
-  let i = samples.findIndex((s) => s.ts >= ts);
+  const i = samples.findIndex((s) => s.ts >= ts);
   if (i === -1) return samples.at(-1)[key];
   if (i === 0) return samples[0][key];
   const a = samples[i - 1];
@@ -92,7 +92,13 @@ async function streamOnce(browser, url) {
     const sampler = (async () => {
       while (sampling) {
         const m = await metrics(cdp);
-        samples.push({ ts: m.Timestamp, task: m.TaskDuration * 1000, cpu: m.ThreadTime * 1000, script: m.ScriptDuration * 1000, layout: (m.LayoutDuration + m.RecalcStyleDuration) * 1000 });
+        samples.push({
+          ts: m.Timestamp,
+          task: m.TaskDuration * 1000,
+          cpu: m.ThreadTime * 1000,
+          script: m.ScriptDuration * 1000,
+          layout: (m.LayoutDuration + m.RecalcStyleDuration) * 1000,
+        });
         await sleep(50);
       }
     })();
@@ -119,7 +125,10 @@ async function streamOnce(browser, url) {
     const total = marks.at(-1) ?? { tokens: 0, chars: 0 };
     // Long tasks relative to the stream's last chunk (page clock → wall clock → CDP clock).
     const lastChunkWall = ((rec.chunks.at(-1)?.at ?? NaN) - rec.sentAt) * 1000 + rec.sentWallMs;
-    const longTaskList = longTasks.map((t) => ({ ms: t.duration, fromLastChunkMs: Math.round(first.timeOrigin + t.start - lastChunkWall) }));
+    const longTaskList = longTasks.map((t) => ({
+      ms: t.duration,
+      fromLastChunkMs: Math.round(first.timeOrigin + t.start - lastChunkWall),
+    }));
     const longest = longTaskList.reduce((a, b) => (b.ms > (a?.ms ?? -1) ? b : a), null);
     const arrivalOf = (chars) => arrivals.find((a) => a.chars >= chars) ?? arrivals.at(-1);
     const windows = WINDOWS.map((w) => {
@@ -170,7 +179,15 @@ export async function measureStreaming({ browser, site, mockUrl, runs }) {
   for (let i = 0; i < runs; i++) samples.push(await streamOnce(browser, url));
   const windows = WINDOWS.map((w, i) => {
     const of = (key) => summarize(samples.map((s) => s.windows[i][key]));
-    return { label: w.label, tokens: of('tokens'), msPerToken: of('msPerToken'), cpuMsPerToken: of('cpuMsPerToken'), scriptMsPerToken: of('scriptMsPerToken'), layoutMsPerToken: of('layoutMsPerToken'), busy: of('busy') };
+    return {
+      label: w.label,
+      tokens: of('tokens'),
+      msPerToken: of('msPerToken'),
+      cpuMsPerToken: of('cpuMsPerToken'),
+      scriptMsPerToken: of('scriptMsPerToken'),
+      layoutMsPerToken: of('layoutMsPerToken'),
+      busy: of('busy'),
+    };
   });
   return {
     answerChars: summarize(samples.map((s) => s.answerChars)),
@@ -203,11 +220,23 @@ export function printStreaming(r) {
   rows.push(
     ['task time / token, 49–50k ÷ 0–1k', range(r.ratio, 2), `≤ ${TARGETS.ratio} ${verdict(r.ratio.median, TARGETS.ratio)}`],
     ['CPU / token, 49–50k ÷ 0–1k', range(r.cpuRatio, 2), `≤ ${TARGETS.ratio} ${verdict(r.cpuRatio.median, TARGETS.ratio)}`],
-    ['longest task, longtask observer (0 = none ≥ 50)', range(r.longestTaskMs), `< ${TARGETS.longestTaskMs} ${verdict(r.longestTaskMs.median, TARGETS.longestTaskMs - 0.001)}`],
+    [
+      'longest task, longtask observer (0 = none ≥ 50)',
+      range(r.longestTaskMs),
+      `< ${TARGETS.longestTaskMs} ${verdict(r.longestTaskMs.median, TARGETS.longestTaskMs - 0.001)}`,
+    ],
     ['  it started this long after the last chunk arrived (ms; < 0 = before)', range(r.longestTaskFromLastChunkMs, 0), ''],
     ['long tasks (≥ 50 ms) per answer', range(r.longTasks, 0), ''],
-    ['longest task in the trace: wall', range(r.traceLongestWallMs), `< ${TARGETS.longestTaskMs} ${verdict(r.traceLongestWallMs.median, TARGETS.longestTaskMs - 0.001)}`],
-    ['longest task in the trace: main-thread CPU', range(r.traceLongestCpuMs), `< ${TARGETS.longestTaskMs} ${verdict(r.traceLongestCpuMs.median, TARGETS.longestTaskMs - 0.001)}`],
+    [
+      'longest task in the trace: wall',
+      range(r.traceLongestWallMs),
+      `< ${TARGETS.longestTaskMs} ${verdict(r.traceLongestWallMs.median, TARGETS.longestTaskMs - 0.001)}`,
+    ],
+    [
+      'longest task in the trace: main-thread CPU',
+      range(r.traceLongestCpuMs),
+      `< ${TARGETS.longestTaskMs} ${verdict(r.traceLongestCpuMs.median, TARGETS.longestTaskMs - 0.001)}`,
+    ],
     ['tasks over 50 ms of CPU per answer', range(r.traceOver50Cpu, 0), ''],
   );
   printTable(

@@ -11,15 +11,15 @@
   try {
     saved = JSON.parse(localStorage.getItem(KEY) || '{}') || {};
   } catch (err) {
-    console.warn('[demo] ignoring unreadable ' + KEY, err);
+    console.warn(`[demo] ignoring unreadable ${KEY}`, err);
   }
 
   function parseJson(text, label) {
     if (typeof text !== 'string' || !text.trim()) return undefined;
     try {
       return JSON.parse(text);
-    } catch (err) {
-      console.warn('[demo] ' + label + ' is not valid JSON and was ignored:', text);
+    } catch {
+      console.warn(`[demo] ${label} is not valid JSON and was ignored:`, text);
       return undefined;
     }
   }

@@ -7,7 +7,9 @@
   'use strict';
   var KEY = 'dify-demo-settings';
   var OPEN_KEY = 'dify-demo-qa-open';
-  var $ = function (id) { return document.getElementById(id); };
+  var $ = function (id) {
+    return document.getElementById(id);
+  };
   var panel = $('qa');
   var body = $('qa-body');
   var toggle = $('qa-toggle');
@@ -20,7 +22,7 @@
   function loadSaved() {
     try {
       return JSON.parse(localStorage.getItem(KEY) || '{}') || {};
-    } catch (err) {
+    } catch {
       return {};
     }
   }
@@ -36,16 +38,16 @@
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(payload);
     }
-    return fetch('/__mock' + path, init).then(function (res) {
+    return fetch(`/__mock${path}`, init).then(function (res) {
       return res.json().then(function (data) {
-        if (!res.ok) throw new Error((data && data.message) || 'HTTP ' + res.status);
+        if (!res.ok) throw new Error(data?.message || `HTTP ${res.status}`);
         return data;
       });
     });
   }
 
   function fail(err) {
-    say('Failed: ' + err.message, 'error');
+    say(`Failed: ${err.message}`, 'error');
   }
 
   // ---- open / close -------------------------------------------------------------------------
@@ -77,14 +79,14 @@
     list.forEach(function (app) {
       var option = document.createElement('option');
       option.value = app.key;
-      option.textContent = app.key + ' (' + app.mode + ')' + (app.code !== app.key ? ' → ' + app.code : '') + (app.enable_site ? '' : ' [site off]');
+      option.textContent = `${app.key} (${app.mode})${app.code !== app.key ? ` → ${app.code}` : ''}${app.enable_site ? '' : ' [site off]'}`;
       appSelect.appendChild(option);
     });
     appSelect.value = current;
     var app = selectedApp();
-    var token = (window.difyChatbotConfig && window.difyChatbotConfig.token) || '';
+    var token = window.difyChatbotConfig?.token || '';
     $('qa-app-code').textContent = app
-      ? 'Live code: ' + app.code + (token && token !== app.code ? ' (the widget on this page uses "' + token + '")' : '')
+      ? `Live code: ${app.code}${token && token !== app.code ? ` (the widget on this page uses "${token}")` : ''}`
       : '';
   }
 
@@ -105,7 +107,7 @@
       JSON.parse(text);
       return true;
     } catch (err) {
-      say(label + ' is not valid JSON: ' + err.message, 'error');
+      say(`${label} is not valid JSON: ${err.message}`, 'error');
       return false;
     }
   }
@@ -113,7 +115,12 @@
   configForm.addEventListener('submit', function (event) {
     event.preventDefault();
     var f = configForm.elements;
-    if (!validJson(f.inputs.value, 'inputs') || !validJson(f.systemVariables.value, 'systemVariables') || !validJson(f.userVariables.value, 'userVariables')) return;
+    if (
+      !validJson(f.inputs.value, 'inputs') ||
+      !validJson(f.systemVariables.value, 'systemVariables') ||
+      !validJson(f.userVariables.value, 'userVariables')
+    )
+      return;
     var app = selectedApp();
     var next = {
       app: appSelect.value,
@@ -131,10 +138,14 @@
 
   $('qa-clear-storage').addEventListener('click', function () {
     var keep = {};
-    [KEY, OPEN_KEY].forEach(function (k) { keep[k] = localStorage.getItem(k); });
+    [KEY, OPEN_KEY].forEach(function (k) {
+      keep[k] = localStorage.getItem(k);
+    });
     localStorage.clear();
     sessionStorage.clear();
-    Object.keys(keep).forEach(function (k) { if (keep[k] !== null) localStorage.setItem(k, keep[k]); });
+    Object.keys(keep).forEach(function (k) {
+      if (keep[k] !== null) localStorage.setItem(k, keep[k]);
+    });
     location.reload();
   });
 
@@ -146,26 +157,40 @@
     var spec = JSON.parse(button.getAttribute('data-fault'));
     api('POST', '/faults', spec)
       .then(function () {
-        say('Queued "' + button.textContent + '" for the next request.', 'ok');
+        say(`Queued "${button.textContent}" for the next request.`, 'ok');
         refresh();
       })
       .catch(fail);
   });
 
   $('qa-clear-faults').addEventListener('click', function () {
-    api('DELETE', '/faults').then(function () { say('Faults cleared.', 'ok'); refresh(); }).catch(fail);
+    api('DELETE', '/faults')
+      .then(function () {
+        say('Faults cleared.', 'ok');
+        refresh();
+      })
+      .catch(fail);
   });
 
   function showFaults(state) {
     var queued = state.faults.length;
-    $('qa-queued').textContent = queued ? queued + ' queued: ' + state.faults.map(function (f) { return f.kind; }).join(', ') : 'none queued';
+    $('qa-queued').textContent = queued
+      ? `${queued} queued: ${state.faults
+          .map(function (f) {
+            return f.kind;
+          })
+          .join(', ')}`
+      : 'none queued';
     var log = $('qa-consumed');
     while (log.firstChild) log.removeChild(log.firstChild);
-    state.consumedFaults.slice(-5).reverse().forEach(function (f) {
-      var item = document.createElement('li');
-      item.textContent = f.at.slice(11, 19) + ' ' + f.kind + ' → ' + f.method + ' ' + f.path;
-      log.appendChild(item);
-    });
+    state.consumedFaults
+      .slice(-5)
+      .reverse()
+      .forEach(function (f) {
+        var item = document.createElement('li');
+        item.textContent = `${f.at.slice(11, 19)} ${f.kind} → ${f.method} ${f.path}`;
+        log.appendChild(item);
+      });
   }
 
   // ---- deployment ---------------------------------------------------------------------------
@@ -173,7 +198,7 @@
   function appAction(payload, message) {
     var app = selectedApp();
     if (!app) return;
-    api('POST', '/apps/' + encodeURIComponent(app.key), payload)
+    api('POST', `/apps/${encodeURIComponent(app.key)}`, payload)
       .then(function (data) {
         say(message(data.app), 'ok');
         refresh();
@@ -181,18 +206,26 @@
       .catch(fail);
   }
   $('qa-site-off').addEventListener('click', function () {
-    appAction({ enable_site: false }, function (a) { return 'Site of ' + a.key + ' disabled.'; });
+    appAction({ enable_site: false }, function (a) {
+      return `Site of ${a.key} disabled.`;
+    });
   });
   $('qa-site-on').addEventListener('click', function () {
-    appAction({ enable_site: true }, function (a) { return 'Site of ' + a.key + ' enabled.'; });
+    appAction({ enable_site: true }, function (a) {
+      return `Site of ${a.key} enabled.`;
+    });
   });
   $('qa-regenerate').addEventListener('click', function () {
     appAction({ regenerate_code: true }, function (a) {
-      return 'New code for ' + a.key + ': ' + a.code + '. "Apply & reload" to use it.';
+      return `New code for ${a.key}: ${a.code}. "Apply & reload" to use it.`;
     });
   });
   $('qa-rotate').addEventListener('click', function () {
-    api('POST', '/rotate-secret').then(function () { say('Secret rotated: every passport is now invalid.', 'ok'); }).catch(fail);
+    api('POST', '/rotate-secret')
+      .then(function () {
+        say('Secret rotated: every passport is now invalid.', 'ok');
+      })
+      .catch(fail);
   });
 
   // ---- mock settings ------------------------------------------------------------------------
@@ -207,7 +240,9 @@
     if (document.activeElement !== f.pingIntervalMs) f.pingIntervalMs.value = s.pingIntervalMs;
   }
 
-  settingsForm.addEventListener('submit', function (event) { event.preventDefault(); });
+  settingsForm.addEventListener('submit', function (event) {
+    event.preventDefault();
+  });
   settingsForm.addEventListener('change', function (event) {
     var el = event.target;
     var patch = {};
@@ -219,13 +254,18 @@
     api('POST', '/settings', patch)
       .then(function (data) {
         showSettings(data.settings);
-        say('Setting ' + el.name + ' = ' + JSON.stringify(patch[el.name]) + '.', 'ok');
+        say(`Setting ${el.name} = ${JSON.stringify(patch[el.name])}.`, 'ok');
       })
       .catch(fail);
   });
 
   $('qa-reset').addEventListener('click', function () {
-    api('POST', '/reset').then(function () { say('Mock reset: faults, settings, apps and conversations.', 'ok'); refresh(); }).catch(fail);
+    api('POST', '/reset')
+      .then(function () {
+        say('Mock reset: faults, settings, apps and conversations.', 'ok');
+        refresh();
+      })
+      .catch(fail);
   });
 
   // ---- state polling ------------------------------------------------------------------------
@@ -238,11 +278,13 @@
         showSettings(state.settings);
       })
       .catch(function (err) {
-        say('Mock server not reachable: ' + err.message, 'error');
+        say(`Mock server not reachable: ${err.message}`, 'error');
       });
   }
 
-  appSelect.addEventListener('change', function () { fillApps(apps); });
+  appSelect.addEventListener('change', function () {
+    fillApps(apps);
+  });
   restoreConfigForm();
   appSelect.value = loadSaved().app || 'demo-chat';
   refresh();

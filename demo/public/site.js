@@ -7,7 +7,7 @@
   form.addEventListener('submit', function (event) {
     event.preventDefault();
     var name = new FormData(form).get('name');
-    status.textContent = 'Thanks' + (name ? ', ' + name : '') + '! We will get back to you (not really — this is a demo page).';
+    status.textContent = `Thanks${name ? `, ${name}` : ''}! We will get back to you (not really — this is a demo page).`;
     form.reset();
   });
 })();

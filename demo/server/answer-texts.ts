@@ -127,8 +127,7 @@ Step 1: read the question. Step 2: pick a canned answer. Step 3: stream it.
 
 export const MODERATED_REPLACEMENT = "I'm sorry, but I can't help with that request.";
 
-export const MODERATED_ORIGINAL =
-  'Here is the forbidden content you asked for, which output moderation is about to replace';
+export const MODERATED_ORIGINAL = 'Here is the forbidden content you asked for, which output moderation is about to replace';
 
 export function defaultAnswer(query: string): string {
   return `You asked: “${query}”.
@@ -147,11 +146,15 @@ const HUGE_ITEMS = ['latency', 'throughput', 'bundle size', 'memory', 'layout', 
  * streaming benchmarks. Deterministic: the same text on every call, varied by section number only.
  */
 export function hugeAnswer(): string {
-  const parts: string[] = ['# A huge answer\n\nSections of prose, lists, tables and code, repeated until about fifty thousand characters.\n'];
+  const parts: string[] = [
+    '# A huge answer\n\nSections of prose, lists, tables and code, repeated until about fifty thousand characters.\n',
+  ];
   let length = parts[0]!.length;
   for (let n = 1; length < 50_000; n++) {
     const item = (k: number): string => HUGE_ITEMS[(n + k) % HUGE_ITEMS.length]!;
-    const rows = [1, 2, 3, 4, 5].map((r) => `| ${item(r)} | ${(n * 37 + r * 11) % 100} ms | ${(n * r) % 7 === 0 ? '⚠️ check' : '✅ ok'} | ${r * n} |`);
+    const rows = [1, 2, 3, 4, 5].map(
+      (r) => `| ${item(r)} | ${(n * 37 + r * 11) % 100} ms | ${(n * r) % 7 === 0 ? '⚠️ check' : '✅ ok'} | ${r * n} |`,
+    );
     const code =
       n % 2 === 0
         ? `\`\`\`ts\nexport function section${n}(values: number[]): number {\n  let total = 0;\n  for (const value of values) total += value * ${n};\n  return total / Math.max(1, values.length);\n}\n\`\`\``

@@ -46,7 +46,7 @@ export interface AnswerPlan {
   citations: boolean;
   /** Stream the text, then replace it with a `message_replace` (output moderation). */
   moderation: boolean;
-  /** Annotation reply: one event per character and `metadata.annotation_reply` (PROTOCOL.md §3.3). */
+  /** Annotation reply: one event per character and `metadata.annotation_reply` (docs/PROTOCOL.md §3.3). */
   annotation: boolean;
 }
 

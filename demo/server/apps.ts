@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-/** The chat-family modes the web chat endpoint accepts (PROTOCOL.md §2.4). */
+/** The chat-family modes the web chat endpoint accepts (docs/PROTOCOL.md §2.4). */
 export type AppMode = 'chat' | 'agent-chat' | 'advanced-chat';
 
 type Json = Record<string, unknown>;
@@ -103,7 +103,7 @@ export interface FormVariable {
   options?: string[];
 }
 
-/** `user_input_form` flattened from its single-key wrapper objects (PROTOCOL.md §2.2). */
+/** `user_input_form` flattened from its single-key wrapper objects (docs/PROTOCOL.md §2.2). */
 export function formVariables(app: App): FormVariable[] {
   const form = app.parameters.user_input_form;
   if (!Array.isArray(form)) return [];

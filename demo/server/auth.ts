@@ -3,7 +3,7 @@ import { badRequest, DifyError, notFound, unauthorized } from './errors.ts';
 import { peekClaims, verifyPassport } from './passport.ts';
 
 /**
- * Where the passport travels (PROTOCOL.md §1.3): `X-App-Passport` (Dify ≥ 1.9.2/1.10) or
+ * Where the passport travels (docs/PROTOCOL.md §1.3): `X-App-Passport` (Dify ≥ 1.9.2/1.10) or
  * `Authorization: Bearer` (≤ 1.9.1). Both are accepted so the widget works against either.
  */
 export function extractPassport(ctx: RequestContext): string {
@@ -20,7 +20,7 @@ export function extractPassport(ctx: RequestContext): string {
   throw unauthorized('App token is missing.');
 }
 
-/** `decode_jwt_token` (PROTOCOL.md §1.4), in Dify's order of checks. */
+/** `decode_jwt_token` (docs/PROTOCOL.md §1.4), in Dify's order of checks. */
 export function authenticate(ctx: RequestContext): AuthInfo {
   const token = extractPassport(ctx);
   const result = verifyPassport(token, ctx.state.store.secret);

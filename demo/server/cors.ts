@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 
 /**
- * CORS as flask-cors configures Dify's web blueprint (PROTOCOL.md §1.3, §7): the request Origin is
+ * CORS as flask-cors configures Dify's web blueprint (docs/PROTOCOL.md §1.3, §7): the request Origin is
  * echoed with credentials allowed, and the passport headers are allowed.
  */
 export const ALLOWED_HEADERS = 'Content-Type, X-App-Code, X-App-Passport, Authorization, X-CSRF-Token';

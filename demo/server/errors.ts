@@ -1,5 +1,5 @@
 /**
- * Dify's error bodies (PROTOCOL.md §4.1): `{"code","message","status"}` with the HTTP status mirrored,
+ * Dify's error bodies (docs/PROTOCOL.md §4.1): `{"code","message","status"}` with the HTTP status mirrored,
  * and `WWW-Authenticate: Bearer realm="api"` on every 401.
  */
 export class DifyError extends Error {
@@ -30,15 +30,14 @@ export const methodNotAllowed = (): DifyError =>
   new DifyError(405, 'method_not_allowed', 'The method is not allowed for the requested URL.');
 
 /** Flask's message for a missing or unparsable JSON body, as rewritten by Dify's `external_api.py`. */
-export const invalidJson = (): DifyError =>
-  badRequest('Invalid JSON payload received or JSON payload is empty.');
+export const invalidJson = (): DifyError => badRequest('Invalid JSON payload received or JSON payload is empty.');
 
 export const conversationNotExists = (): DifyError => notFound('Conversation Not Exists.');
 export const messageNotExists = (): DifyError => notFound('Message Not Exists.');
 export const conversationCompleted = (): DifyError =>
   new DifyError(400, 'conversation_completed', 'The conversation has ended. Please start a new conversation.');
 
-/** Unhandled exceptions in Dify come back with code `unknown` (PROTOCOL.md §4.1). */
+/** Unhandled exceptions in Dify come back with code `unknown` (docs/PROTOCOL.md §4.1). */
 export const internalError = (): DifyError => new DifyError(500, 'unknown', 'Internal Server Error');
 
 /**
@@ -46,8 +45,19 @@ export const internalError = (): DifyError => new DifyError(500, 'unknown', 'Int
  * request model (e.g. `inputs` missing). Close to pydantic v2 output, not byte-identical.
  */
 export function pydanticError(model: string, field: string, problem: string, type: string, input: unknown): DifyError {
-  const shown = typeof input === 'string' ? `'${input}'` : JSON.stringify(input) ?? 'None';
-  const inputType = input === null || input === undefined ? 'NoneType' : Array.isArray(input) ? 'list' : typeof input === 'object' ? 'dict' : typeof input === 'string' ? 'str' : typeof input === 'number' ? 'int' : 'bool';
+  const shown = typeof input === 'string' ? `'${input}'` : (JSON.stringify(input) ?? 'None');
+  const inputType =
+    input === null || input === undefined
+      ? 'NoneType'
+      : Array.isArray(input)
+        ? 'list'
+        : typeof input === 'object'
+          ? 'dict'
+          : typeof input === 'string'
+            ? 'str'
+            : typeof input === 'number'
+              ? 'int'
+              : 'bool';
   return invalidParam(
     `1 validation error for ${model}\n${field}\n  ${problem} [type=${type}, input_value=${shown}, input_type=${inputType}]\n    For further information visit https://errors.pydantic.dev/2.11/v/${type}`,
   );

@@ -1,6 +1,6 @@
 /**
  * Builds chat-family stream events with the key order of the web app's "simple" converter
- * (PROTOCOL.md §3.2): `event, conversation_id, message_id, created_at, task_id, <fields…>`;
+ * (docs/PROTOCOL.md §3.2): `event, conversation_id, message_id, created_at, task_id, <fields…>`;
  * `error` has no task_id; workflow events add `workflow_run_id` and nest their payload in `data`.
  */
 export type StreamEvent = Record<string, unknown> & { event: string };

@@ -47,7 +47,7 @@ export function respondWithFault(ctx: RequestContext, taken: Map<FaultKind, Faul
     const message = `Too many requests. Please try again later. The current maximum concurrent requests allowed for ${appId} is ${limit}.`;
     const headers: Record<string, string> = {};
     if (typeof fault.params.retryAfter === 'number') headers['Retry-After'] = String(fault.params.retryAfter);
-    // PROTOCOL.md §8.1: the docs say 429 too_many_requests, the 1.12.1 code gives 400 invalid_param.
+    // docs/PROTOCOL.md §8.1: the docs say 429 too_many_requests, the 1.12.1 code gives 400 invalid_param.
     const err =
       ctx.state.settings.concurrencyErrorStyle === '400'
         ? new DifyError(400, 'invalid_param', message, headers)

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DifyError, invalidJson } from './errors.ts';
+import { type DifyError, invalidJson } from './errors.ts';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
   if (status === 204) {
-    // Dify returns {"result":"success"} with 204 and werkzeug drops the body (PROTOCOL.md §2.6).
+    // Dify returns {"result":"success"} with 204 and werkzeug drops the body (docs/PROTOCOL.md §2.6).
     res.writeHead(204, headers);
     res.end();
     return;
@@ -50,7 +50,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<{ body: B
   });
 }
 
-/** Flask's `request.get_json()`: an empty or unparsable body is a 400 (PROTOCOL.md §4.1). */
+/** Flask's `request.get_json()`: an empty or unparsable body is a 400 (docs/PROTOCOL.md §4.1). */
 export function parseJsonBody(body: Buffer): unknown {
   const text = body.toString('utf8').trim();
   if (!text) throw invalidJson();

@@ -3,13 +3,13 @@ import { invalidParam } from './errors.ts';
 
 /** Python's repr of a list of strings, as it appears in Dify's select error message. */
 function pyList(values: readonly string[]): string {
-  return '[' + values.map((v) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ') + ']';
+  return `[${values.map((v) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`).join(', ')}]`;
 }
 
 const EMPTY = (v: unknown): boolean => v === undefined || v === null || v === '';
 
 /**
- * `_validate_inputs` of Dify's base_app_generator (PROTOCOL.md §2.2): each failure is a ValueError,
+ * `_validate_inputs` of Dify's base_app_generator (docs/PROTOCOL.md §2.2): each failure is a ValueError,
  * i.e. 400 `invalid_param`. Unknown keys are dropped; declared but missing optional ones become "".
  */
 export function validateInputs(app: App, inputs: Record<string, unknown>): Record<string, unknown> {

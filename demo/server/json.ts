@@ -1,5 +1,5 @@
 /**
- * The two JSON dialects a Dify stream has used (PROTOCOL.md §3.1): compact orjson output with raw
+ * The two JSON dialects a Dify stream has used (docs/PROTOCOL.md §3.1): compact orjson output with raw
  * UTF-8 (since 1.8.1), and Python `json.dumps` defaults before that (`", "` / `": "` separators and
  * every non-ASCII UTF-16 unit escaped as lowercase `\uXXXX`, so emoji become surrogate pairs).
  */
@@ -26,7 +26,7 @@ export function pythonString(text: string, ensureAscii = true): string {
   const escaped = text.replace(pattern, (ch) => {
     const short = SHORT_ESCAPES[ch];
     if (short) return short;
-    return '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0');
+    return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
   return `"${escaped}"`;
 }
@@ -41,13 +41,13 @@ export function pythonJson(value: unknown, ensureAscii = true): string {
     case 'string':
       return pythonString(value, ensureAscii);
     case 'object': {
-      if (Array.isArray(value)) return '[' + value.map((item) => pythonJson(item, ensureAscii)).join(', ') + ']';
+      if (Array.isArray(value)) return `[${value.map((item) => pythonJson(item, ensureAscii)).join(', ')}]`;
       const parts: string[] = [];
       for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
         if (item === undefined) continue;
         parts.push(`${pythonString(key, ensureAscii)}: ${pythonJson(item, ensureAscii)}`);
       }
-      return '{' + parts.join(', ') + '}';
+      return `{${parts.join(', ')}}`;
     }
     default:
       return 'null';

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
- * HS256 JWTs as Dify's PassportService issues them (PROTOCOL.md §1.2): no `exp` for public apps.
+ * HS256 JWTs as Dify's PassportService issues them (docs/PROTOCOL.md §1.2): no `exp` for public apps.
  * Verification follows PyJWT's outcomes, which Dify maps to 401 messages (§1.4).
  */
 export interface PassportClaims {

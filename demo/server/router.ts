@@ -8,13 +8,7 @@ import { accessMode, loginStatus, logout, permission, systemFeatures } from './r
 import { meta, parameters, site } from './routes/app-info.ts';
 import { audioToText, textToAudio } from './routes/audio.ts';
 import { chatMessages, stopChatMessage } from './routes/chat.ts';
-import {
-  deleteConversation,
-  listConversations,
-  pinConversation,
-  renameConversation,
-  unpinConversation,
-} from './routes/conversations.ts';
+import { deleteConversation, listConversations, pinConversation, renameConversation, unpinConversation } from './routes/conversations.ts';
 import { remoteFileInfo, uploadFile, uploadRemoteFile } from './routes/files.ts';
 import { listMessages, messageFeedback, suggested } from './routes/messages.ts';
 import { passport } from './routes/passport.ts';
@@ -26,7 +20,7 @@ interface Route {
   method: string;
   pattern: RegExp;
   handler: Handler;
-  /** Needs a passport (PROTOCOL.md §1.4). */
+  /** Needs a passport (docs/PROTOCOL.md §1.4). */
   auth: boolean;
 }
 
@@ -38,7 +32,7 @@ const r = (method: string, pattern: string, handler: Handler, auth = true): Rout
   auth,
 });
 
-/** The web API under /api (PROTOCOL.md §1–2). */
+/** The web API under /api (docs/PROTOCOL.md §1–2). */
 const ROUTES: Route[] = [
   r('GET', '/passport', passport, false),
   r('GET', '/system-features', systemFeatures, false),

@@ -94,7 +94,7 @@ export class Run implements TaskHandle {
     return this.sleep(this.settings.tokenDelayMs);
   }
 
-  /** Prefix for tool file URLs (relative when filesUrl is empty, PROTOCOL.md §2.10). */
+  /** Prefix for tool file URLs (relative when filesUrl is empty, docs/PROTOCOL.md §2.10). */
   fileUrl(path: string): string {
     return `${this.settings.filesUrl}${path}`;
   }
@@ -113,7 +113,7 @@ export interface Output {
   emit(event: StreamEvent, file?: MessageFileRecord): Promise<void>;
 }
 
-/** A retriever resource as GET /api/messages lists it (PROTOCOL.md §2.7). */
+/** A retriever resource as GET /api/messages lists it (docs/PROTOCOL.md §2.7). */
 function listResource(r: Record<string, unknown>, msg: MessageRecord): Record<string, unknown> {
   return {
     id: randomUUID(),

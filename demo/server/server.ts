@@ -88,7 +88,8 @@ async function handle(state: MockState, req: IncomingMessage, res: ServerRespons
       }
       return await handleAdmin(ctx);
     }
-    if (method !== 'GET' && method !== 'HEAD') throw new DifyError(405, 'method_not_allowed', 'The method is not allowed for the requested URL.');
+    if (method !== 'GET' && method !== 'HEAD')
+      throw new DifyError(405, 'method_not_allowed', 'The method is not allowed for the requested URL.');
     serveStatic(ctx);
   } catch (err) {
     if (err instanceof DifyError) return sendError(res, err);

@@ -4,7 +4,7 @@ import { invalidParam } from './errors.ts';
 export interface Settings {
   /** Delay between streamed tokens. */
   tokenDelayMs: number;
-  /** `event: ping` after this much stream idleness (Dify: 10 s, PROTOCOL.md §3.1). */
+  /** `event: ping` after this much stream idleness (Dify: 10 s, docs/PROTOCOL.md §3.1). */
   pingIntervalMs: number;
   /** Emit Python `json.dumps` style events (pre-1.8.1 servers) instead of compact orjson. */
   legacyJson: boolean;
@@ -12,7 +12,7 @@ export interface Settings {
   splitChunks: boolean;
   /** Chatflow terminal order: 1.12.1 `workflow_finished`→`message_end`, or the newest reverse order. */
   chatflowOrder: 'v1.12' | 'newest';
-  /** The app concurrency limit as documented (429) or as the 1.12.1 code behaves (400). PROTOCOL.md §8.1. */
+  /** The app concurrency limit as documented (429) or as the 1.12.1 code behaves (400). docs/PROTOCOL.md §8.1. */
   concurrencyErrorStyle: '429' | '400';
   /** Prefix for tool file URLs; '' gives relative URLs like a Dify with FILES_URL unset (§2.10). */
   filesUrl: string;

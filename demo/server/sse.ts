@@ -3,7 +3,7 @@ import { compactJson, pythonJson } from './json.ts';
 import { sleep } from './http.ts';
 
 /**
- * Writes a Dify event stream (PROTOCOL.md §3.1): `data: <json>\n\n` blocks, `event: ping\n\n` after
+ * Writes a Dify event stream (docs/PROTOCOL.md §3.1): `data: <json>\n\n` blocks, `event: ping\n\n` after
  * `pingIntervalMs` of idleness, compact or legacy JSON, optionally split into awkward TCP chunks.
  */
 export interface SseWriterOptions {

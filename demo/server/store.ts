@@ -84,7 +84,7 @@ export class Store {
 
   // ---- end users ----------------------------------------------------------------------------
 
-  /** PROTOCOL.md §1.2: find by (app, session_id) or create; no user_id → always a new anonymous user. */
+  /** docs/PROTOCOL.md §1.2: find by (app, session_id) or create; no user_id → always a new anonymous user. */
   findOrCreateEndUser(appId: string, sessionId: string | null): EndUser {
     if (sessionId !== null) {
       for (const u of this.endUsers.values()) {
@@ -159,8 +159,7 @@ export class Store {
     const field = opts.sortBy.replace('-', '') as 'created_at' | 'updated_at';
     const seqField = field === 'created_at' ? 'created_seq' : 'updated_seq';
     const dir = opts.sortBy.startsWith('-') ? -1 : 1;
-    const compare = (a: Conversation, b: Conversation): number =>
-      dir * (a[field] - b[field] || a[seqField] - b[seqField]);
+    const compare = (a: Conversation, b: Conversation): number => dir * (a[field] - b[field] || a[seqField] - b[seqField]);
     let list = [...this.conversations.values()].filter((c) => c.app_id === appId && c.end_user_id === endUserId);
     if (opts.pinned !== null) list = list.filter((c) => c.pinned === opts.pinned);
     list.sort(compare);
@@ -197,7 +196,7 @@ export class Store {
       .sort((a, b) => a.created_at - b.created_at || a.created_seq - b.created_seq);
   }
 
-  /** PROTOCOL.md §2.7: the newest `limit` messages before `firstId`, in ascending order. */
+  /** docs/PROTOCOL.md §2.7: the newest `limit` messages before `firstId`, in ascending order. */
   listMessages(
     conversationId: string,
     opts: { limit: number; firstId: string | null },

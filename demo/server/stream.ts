@@ -106,7 +106,7 @@ async function execute(run: Run, script: Script, out: Output, recorder: Recorder
   }
 }
 
-/** `response_mode: "streaming"`: 200 text/event-stream (PROTOCOL.md §3). */
+/** `response_mode: "streaming"`: 200 text/event-stream (docs/PROTOCOL.md §3). */
 export async function runStreaming(ctx: RequestContext, run: Run, script: Script): Promise<void> {
   const newest = run.app.mode === 'advanced-chat' && run.settings.chatflowOrder === 'newest';
   const writer = new SseWriter(ctx.res, {
@@ -121,7 +121,7 @@ export async function runStreaming(ctx: RequestContext, run: Run, script: Script
   const headers: Record<string, string> = {};
   if (newest && run.workflowRunId) headers['X-Workflow-Run-ID'] = run.workflowRunId;
   writer.start(headers);
-  // The newest servers stream chatflows from a Redis topic that starts with a ping (PROTOCOL.md §3.6).
+  // The newest servers stream chatflows from a Redis topic that starts with a ping (docs/PROTOCOL.md §3.6).
   if (newest) await writer.ping();
   const recorder = new Recorder(run.message);
   const out = new FaultingOutput(run, writer, recorder, ctx.streamFaults);

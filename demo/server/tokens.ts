@@ -37,10 +37,14 @@ export function countTokens(text: string): number {
   return Math.max(1, Math.round(text.length / 4));
 }
 
-/** Decimal prices are JSON strings in Dify, sometimes in exponent notation (PROTOCOL.md §3.1). */
+/** Decimal prices are JSON strings in Dify, sometimes in exponent notation (docs/PROTOCOL.md §3.1). */
 export function decimalString(value: number): string {
   if (value === 0) return '0';
-  if (value < 1e-6) return value.toExponential().replace('e', 'E').replace(/(\.\d{6})\d+/, '$1');
+  if (value < 1e-6)
+    return value
+      .toExponential()
+      .replace('e', 'E')
+      .replace(/(\.\d{6})\d+/, '$1');
   return value.toFixed(10).replace(/0+$/, '').replace(/\.$/, '');
 }
 

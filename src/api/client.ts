@@ -11,7 +11,17 @@ import { createHttp, type Http, type RetryPolicy, type Sleep } from './http.ts';
 import type { SafeStorage } from '../util/storage.ts';
 import { createPassport, type Passport } from './passport.ts';
 import { streamChat, type StreamChatOptions, type StreamChatResult } from './stream.ts';
-import type { AppMeta, AppParameters, ChatFileInput, ChatMessagePayload, Conversation, HistoryMessage, Paged, Rating, Site } from './types.ts';
+import type {
+  AppMeta,
+  AppParameters,
+  ChatFileInput,
+  ChatMessagePayload,
+  Conversation,
+  HistoryMessage,
+  Paged,
+  Rating,
+  Site,
+} from './types.ts';
 
 export type { CallOptions, ListMessagesParams, RenameConversation } from './conversations.ts';
 
@@ -101,7 +111,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   };
 }
 
-/** The official UI's body (PROTOCOL §2.4): streaming, `""` for a new conversation, `null` parent. */
+/** The official UI's body (docs/PROTOCOL.md §2.4): streaming, `""` for a new conversation, `null` parent. */
 export function toPayload(request: ChatRequest): ChatMessagePayload {
   return {
     response_mode: 'streaming',

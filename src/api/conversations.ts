@@ -2,7 +2,7 @@ import type { Http } from './http.ts';
 import type { Conversation, HistoryMessage, Paged, Rating, Success } from './types.ts';
 
 /**
- * Endpoints of PROTOCOL §2.6–2.8 that the chat uses: naming a conversation, its history, feedback,
+ * Endpoints of docs/PROTOCOL.md §2.6–2.8 that the chat uses: naming a conversation, its history, feedback,
  * follow-up suggestions. (No conversation list, delete or pin: the widget has one conversation at a
  * time, and every method here ships in the chat file.)
  */
@@ -23,7 +23,12 @@ export type RenameConversation = { name: string } | { autoGenerate: true };
 const id = encodeURIComponent;
 
 /** `POST /api/conversations/<id>/name` with a name, or `auto_generate` (an LLM call: slow). */
-export function renameConversation(http: Http, conversationId: string, rename: RenameConversation, options: CallOptions = {}): Promise<Conversation> {
+export function renameConversation(
+  http: Http,
+  conversationId: string,
+  rename: RenameConversation,
+  options: CallOptions = {},
+): Promise<Conversation> {
   const json = 'name' in rename ? { name: rename.name } : { auto_generate: true };
   return http.json(`/conversations/${id(conversationId)}/name`, { method: 'POST', json, signal: options.signal });
 }
@@ -37,7 +42,13 @@ export function listMessages(http: Http, params: ListMessagesParams): Promise<Pa
 }
 
 /** `POST /api/messages/<id>/feedbacks`; `null` removes the rating (§2.8). */
-export async function sendFeedback(http: Http, messageId: string, rating: Rating | null, content?: string, options: CallOptions = {}): Promise<void> {
+export async function sendFeedback(
+  http: Http,
+  messageId: string,
+  rating: Rating | null,
+  content?: string,
+  options: CallOptions = {},
+): Promise<void> {
   const json: { rating: Rating | null; content?: string } = { rating };
   if (content) json.content = content;
   await http.json<Success>(`/messages/${id(messageId)}/feedbacks`, { method: 'POST', json, signal: options.signal });

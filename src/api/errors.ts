@@ -1,7 +1,7 @@
 /**
- * Errors are values (DESIGN.md §4): every failure of the API layer is one `ApiError` whose `kind`
+ * Errors are values (docs/ARCHITECTURE.md §4): every failure of the API layer is one `ApiError` whose `kind`
  * the UI switches on. The mapping from Dify's `{code, message, status}` bodies follows
- * PROTOCOL.md §4.2; the same mapping is used for HTTP errors and for `error` stream events (§3.5).
+ * docs/PROTOCOL.md §4.2; the same mapping is used for HTTP errors and for `error` stream events (§3.5).
  */
 import { parseJson } from './json.ts';
 
@@ -14,9 +14,9 @@ export type ApiErrorKind =
   | 'aborted'
   /** 401 `unauthorized` that survived one passport re-mint. */
   | 'unauthorized'
-  /** 401 `web_sso_auth_required`: enterprise web-app login needed (PROTOCOL §1.4). */
+  /** 401 `web_sso_auth_required`: enterprise web-app login needed (docs/PROTOCOL.md §1.4). */
   | 'sign-in-required'
-  /** 401 `web_app_access_denied` (PROTOCOL §1.4). */
+  /** 401 `web_app_access_denied` (docs/PROTOCOL.md §1.4). */
   | 'no-access'
   /** The app or site cannot be used: disabled, code regenerated, archived, wrong app mode, feature off. */
   | 'unavailable'
@@ -29,7 +29,7 @@ export type ApiErrorKind =
   | 'not-found'
   /** No model credentials, hosted quota used up, model not supported. Don't retry. */
   | 'not-configured'
-  /** The app's concurrency limit (PROTOCOL §4.3): back off and retry. */
+  /** The app's concurrency limit (docs/PROTOCOL.md §4.3): back off and retry. */
   | 'busy'
   /** 429 `rate_limit_error`: a billing quota. Don't auto-retry. */
   | 'rate-limited'
@@ -41,7 +41,7 @@ export type ApiErrorKind =
   | 'server'
   /** Not the JSON (or event stream) we expected, e.g. a proxy's HTML error page. */
   | 'bad-response';
-// No kind for the upload errors of PROTOCOL §2.9–2.10: the widget uploads nothing, so a stray
+// No kind for the upload errors of docs/PROTOCOL.md §2.9–2.10: the widget uploads nothing, so a stray
 // file code falls to its status (413/415: invalid-input, with the server's message).
 
 export interface ApiErrorInit {
@@ -111,7 +111,7 @@ export function isRetryable(err: ApiError): boolean {
 
 /**
  * Whether the HTTP helper may repeat the request by itself (with backoff): only a busy app
- * (rejected before any work, PROTOCOL §4.3) and server 5xx — including a proxy's 502/503 page,
+ * (rejected before any work, docs/PROTOCOL.md §4.3) and server 5xx — including a proxy's 502/503 page,
  * which is how a restarting api container looks behind nginx — and never once a stream started.
  * Network errors are not auto-retried: the visitor sees them and decides. 504 is excluded because
  * the request probably reached Dify, and repeating a chat message would run the model twice.
@@ -148,7 +148,7 @@ const NOT_CONFIGURED_CODES = new Set([
   'model_currently_not_support',
   'provider_not_support_speech_to_text',
 ]);
-/** 404 messages that name a missing record rather than a missing app/site (PROTOCOL §2.6–2.8). */
+/** 404 messages that name a missing record rather than a missing app/site (docs/PROTOCOL.md §2.6–2.8). */
 const MISSING_RECORD = /^(first |last )?message not exists|^last conversation not exists/i;
 const CONVERSATION_GONE = /^conversation not exists/i;
 const BUSY_MESSAGE = /^too many requests/i;
@@ -156,7 +156,7 @@ const SITE_GONE = /^site (url is no longer valid|is disabled)/i;
 
 /**
  * Decide the kind for a Dify error (HTTP status + body code/message, or an `error` event's fields).
- * The table is PROTOCOL.md §4.2; codes are matched first, the status decides the rest.
+ * The table is docs/PROTOCOL.md §4.2; codes are matched first, the status decides the rest.
  */
 export function classifyError(status: number, code: string | undefined, message: string, ctx: ErrorContext = {}): ApiErrorKind {
   const c = code ?? '';
@@ -216,7 +216,7 @@ export interface HttpErrorInput {
 }
 
 /**
- * Map a non-2xx response to an `ApiError`. A Dify JSON body is mapped by code (PROTOCOL §4.1);
+ * Map a non-2xx response to an `ApiError`. A Dify JSON body is mapped by code (docs/PROTOCOL.md §4.1);
  * anything else (a proxy's HTML page, plain text) becomes `bad-response` with a one-line summary —
  * except 429, whose status says enough (busy).
  */
@@ -286,7 +286,10 @@ function summarizeNonJson(input: { status: number; statusText?: string; contentT
   const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text) ?? /<h1[^>]*>([\s\S]*?)<\/h1>/i.exec(text);
   if (title?.[1]) gist = title[1];
   else if (!/^\s*</.test(text)) gist = text;
-  gist = gist.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  gist = gist
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (!gist) gist = input.statusText?.trim() || (text.trim() ? '' : 'empty body');
   if (gist.length > 120) gist = `${gist.slice(0, 117)}…`;
   return `HTTP ${input.status}, ${type}${gist ? `: ${gist}` : ''}`;

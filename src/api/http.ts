@@ -2,7 +2,7 @@ import { parseJson } from './json.ts';
 import { apiErrorFromHttp, badResponse, isAutoRetryable, toApiError, type ApiError } from './errors.ts';
 
 /**
- * The one HTTP helper of the widget (DESIGN.md §3): URLs, passport headers, JSON, timeouts,
+ * The one HTTP helper of the widget (docs/ARCHITECTURE.md §3): URLs, passport headers, JSON, timeouts,
  * AbortSignal, one passport re-mint on 401, and bounded retry with backoff. It never touches the
  * DOM, so it runs in Node as well.
  */
@@ -73,7 +73,7 @@ export interface RequestOptions {
 export interface Http {
   /** Perform a call; resolves with a 2xx `Response` whose body is unread. Non-2xx → `ApiError`. */
   request(path: string, options?: RequestOptions): Promise<Response>;
-  /** Perform a call and parse its JSON body. 204 → `{result: 'success'}` (PROTOCOL §2.6). */
+  /** Perform a call and parse its JSON body. 204 → `{result: 'success'}` (docs/PROTOCOL.md §2.6). */
   json<T>(path: string, options?: RequestOptions): Promise<T>;
   /** The absolute (or apiBase-relative) URL of a path with its query. */
   url(path: string, query?: Record<string, QueryValue>): string;
@@ -83,7 +83,7 @@ export interface Http {
  * Create the HTTP helper.
  *
  * Every call sends `X-App-Code`; authenticated calls also send the passport both as
- * `X-App-Passport` (Dify ≥ 1.9.2) and `Authorization: Bearer` (≤ 1.9.1) — PROTOCOL §1.3.
+ * `X-App-Passport` (Dify ≥ 1.9.2) and `Authorization: Bearer` (≤ 1.9.1) — docs/PROTOCOL.md §1.3.
  * On 401 `unauthorized` the passport is dropped, minted again, and the call repeated exactly once.
  * `busy` and 5xx answers are retried with exponential backoff and full jitter, honouring
  * `Retry-After`, up to `retry.attempts` in total.
@@ -105,7 +105,13 @@ export function createHttp(config: HttpConfig): Http {
   }
 
   /** One fetch with its own timeout; `read` runs inside the timed scope. */
-  async function attempt<T>(path: string, options: RequestOptions, passport: string | null, read: (res: Response) => Promise<T>, keepLinked: boolean): Promise<T> {
+  async function attempt<T>(
+    path: string,
+    options: RequestOptions,
+    passport: string | null,
+    read: (res: Response) => Promise<T>,
+    keepLinked: boolean,
+  ): Promise<T> {
     const controller = new AbortController();
     const unlink = linkSignal(options.signal, controller);
     let timedOut = false;
@@ -180,7 +186,7 @@ export function createHttp(config: HttpConfig): Http {
         return await attempt(path, options, passport, read, keepLinked);
       } catch (caught) {
         const err = toApiError(caught);
-        // PROTOCOL §1.6 step 5: drop the passport, mint again, retry once. Not counted as a retry.
+        // docs/PROTOCOL.md §1.6 step 5: drop the passport, mint again, retry once. Not counted as a retry.
         if (err.kind === 'unauthorized' && passport !== null && !reminted) {
           reminted = true;
           config.onUnauthorized(passport);

@@ -5,7 +5,7 @@ import type { Http } from './http.ts';
 export interface PassportOptions {
   http: Http;
   appCode: string;
-  /** `sys.user_id`: becomes the end user's session id (PROTOCOL §1.2). */
+  /** `sys.user_id`: becomes the end user's session id (docs/PROTOCOL.md §1.2). */
   userId?: string | undefined;
   /** Where the passport is kept: the launcher's guarded localStorage (chat-contract.ts). */
   storage: SafeStorage;
@@ -26,7 +26,7 @@ export interface Passport {
 }
 
 /**
- * The passport of PROTOCOL §1.2: `GET /api/passport` with `X-App-Code` (and `?user_id=` when
+ * The passport of docs/PROTOCOL.md §1.2: `GET /api/passport` with `X-App-Code` (and `?user_id=` when
  * given), cached per app code and user id. Persisting it matters: without `user_id`, every mint
  * creates a new anonymous end user and the visitor's conversations disappear.
  */

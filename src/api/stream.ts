@@ -5,7 +5,7 @@ import { linkSignal, type Http, type RequestOptions } from './http.ts';
 import type { ChatMessagePayload, ErrorEvent, StreamEvent, WorkflowFinishedEvent } from './types.ts';
 
 /**
- * The answer stream of `POST /api/chat-messages` (PROTOCOL §3):
+ * The answer stream of `POST /api/chat-messages` (docs/PROTOCOL.md §3):
  * bytes → `TextDecoder` (stream mode, so a character split across chunks survives) →
  * eventsource-parser → `JSON.parse` of each `data` → typed {@link StreamEvent}.
  */
@@ -72,8 +72,7 @@ export async function streamChat(http: Http, payload: ChatMessagePayload, option
       controller.abort();
     }, idleTimeoutMs);
   };
-  const failure = (cause: unknown): ApiError =>
-    toApiError(cause, { aborted: signal?.aborted === true, timedOut, interrupted: started });
+  const failure = (cause: unknown): ApiError => toApiError(cause, { aborted: signal?.aborted === true, timedOut, interrupted: started });
 
   try {
     let response: Response;
@@ -90,7 +89,8 @@ export async function streamChat(http: Http, payload: ChatMessagePayload, option
       throw failure(err);
     }
     await rejectNonStream(response);
-    if (!response.body) throw badResponse('an event stream', { status: response.status, contentType: response.headers.get('content-type'), bodyText: '' });
+    if (!response.body)
+      throw badResponse('an event stream', { status: response.status, contentType: response.headers.get('content-type'), bodyText: '' });
     // The server took the question: from here a failure cuts an answer, it is not "offline".
     // Events may have arrived unread, too: Chromium drops body bytes not yet read when the
     // connection then fails, so "no event parsed" does not mean "nothing was answered".
@@ -221,7 +221,7 @@ export function toStreamEvent(message: EventSourceMessage): StreamEvent | null {
   return value as StreamEvent;
 }
 
-/** The `ApiError` an `error` event stands for (same mapping as HTTP errors, PROTOCOL §3.5). */
+/** The `ApiError` an `error` event stands for (same mapping as HTTP errors, docs/PROTOCOL.md §3.5). */
 export function errorFromEvent(event: ErrorEvent): ApiError {
   return apiErrorFromFields({ status: event.status, code: event.code, message: event.message });
 }

@@ -1,5 +1,5 @@
 /**
- * Wire types of Dify's web API (`/api`, site token), as described in PROTOCOL.md §2–3.
+ * Wire types of Dify's web API (`/api`, site token), as described in docs/PROTOCOL.md §2–3.
  * Field names are Dify's (snake_case) on purpose: these are the bytes on the wire, and the state
  * layer maps them to its own model. Anything a server version may omit is optional or nullable.
  */
@@ -44,7 +44,7 @@ export interface Site {
 export type FileType = 'image' | 'document' | 'audio' | 'video' | 'custom';
 export type TransferMethod = 'local_file' | 'remote_url';
 
-/** Fields shared by every `user_input_form` variable (PROTOCOL §2.2). */
+/** Fields shared by every `user_input_form` variable (docs/PROTOCOL.md §2.2). */
 export interface InputVariableBase {
   variable: string;
   label: string;
@@ -157,7 +157,7 @@ export interface ChatFileInput {
   url: string;
 }
 
-/** The request body, shaped like the official UI's (PROTOCOL §2.4). */
+/** The request body, shaped like the official UI's (docs/PROTOCOL.md §2.4). */
 export interface ChatMessagePayload {
   response_mode: 'streaming';
   conversation_id: string;
@@ -262,7 +262,7 @@ export interface HistoryMessageFile {
   upload_file_id?: string | null;
 }
 
-/** One item of `GET /api/messages` (PROTOCOL §2.7). */
+/** One item of `GET /api/messages` (docs/PROTOCOL.md §2.7). */
 export interface HistoryMessage {
   id: string;
   conversation_id: string;
@@ -288,7 +288,7 @@ export interface Success {
 // ---------------------------------------------------------------------------------------------
 // §3 The event stream
 
-/** Wrapper fields every chat-family event has (PROTOCOL §3.2); `error` has no `task_id`. */
+/** Wrapper fields every chat-family event has (docs/PROTOCOL.md §3.2); `error` has no `task_id`. */
 export interface EventBase {
   conversation_id?: string;
   message_id?: string;
@@ -579,7 +579,7 @@ export interface ParallelBranchEvent extends WorkflowEventBase {
   data: Record<string, unknown>;
 }
 
-/** Every event of PROTOCOL §3.3 this widget knows. */
+/** Every event of docs/PROTOCOL.md §3.3 this widget knows. */
 export type KnownStreamEvent =
   | MessageEvent
   | AgentMessageEvent
@@ -657,7 +657,7 @@ const KNOWN_EVENT_NAMES: ReadonlySet<string> = new Set<KnownEventName>([
   'parallel_branch_finished',
 ]);
 
-/** True when the event is one of PROTOCOL §3.3's; narrows to the discriminated union. */
+/** True when the event is one of docs/PROTOCOL.md §3.3's; narrows to the discriminated union. */
 export function isKnownStreamEvent(event: StreamEvent): event is KnownStreamEvent {
   return KNOWN_EVENT_NAMES.has(event.event);
 }

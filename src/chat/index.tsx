@@ -1,5 +1,5 @@
 /**
- * The chat stage (DESIGN.md §3): the window and everything in it. Loaded lazily by the launcher
+ * The chat stage (docs/ARCHITECTURE.md §3): the window and everything in it. Loaded lazily by the launcher
  * through {@link ChatModule}; creating it touches no network until `prepare()` and adds nothing
  * to the page until `show()`.
  */
@@ -19,9 +19,14 @@ import { createWindowFrame, type WindowFrame } from './window-frame.ts';
 export function createChat(context: ChatContext, parts: ChatParts): ChatInstance {
   const { config } = context;
   const doc = context.bubble.ownerDocument;
-  const api = createApiClient({ apiBase: config.apiBase, appCode: config.token, userId: config.systemVariables.user_id, storage: context.storage });
+  const api = createApiClient({
+    apiBase: config.apiBase,
+    appCode: config.token,
+    userId: config.systemVariables.user_id,
+    storage: context.storage,
+  });
   const store = createStore();
-  // DESIGN.md §3 i18n: the config's locale, then the site's default language, then the browser.
+  // docs/ARCHITECTURE.md §3 i18n: the config's locale, then the site's default language, then the browser.
   const locale = computed(() => config.systemVariables.locale ?? store.site.value?.site.default_language ?? context.locale ?? 'en');
   // Another language than English is a part of its own: the window stays hidden until it is in.
   const packs = signal<Partial<Record<LocalePack, Strings>>>({});

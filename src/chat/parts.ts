@@ -1,6 +1,6 @@
 /**
- * Parts of the chat that load only when a conversation needs them (DESIGN.md §3, issue 6's size
- * budget): the answer extras — agent steps, the workflow panel, files, sources and badges with
+ * Parts of the chat that load only when a conversation needs them (docs/ARCHITECTURE.md §3, and the size
+ * budget in README "Size and speed"): the answer extras — agent steps, the workflow panel, files, sources and badges with
  * their styles and strings (src/ui/answer/extras.tsx), which a plain chat app never downloads —
  * and the strings of each language besides English (src/i18n/zh-hans.ts). The embed loads a part
  * as a script next to the chat file (embed/chat.ts), npm users through `import()` (src/index.ts).

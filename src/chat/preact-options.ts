@@ -11,5 +11,5 @@ const HOOK_NAMES = ['event', 'vnode', 'diffed', 'unmount', 'debounceRendering', 
 /** Run before preact/hooks and @preact/signals load: they capture these hooks as they do. */
 export function shieldPreactOptions(): void {
   const target = options as unknown as Record<string, unknown>;
-  for (const name of HOOK_NAMES) if (!Object.prototype.hasOwnProperty.call(target, name)) target[name] = undefined;
+  for (const name of HOOK_NAMES) if (!Object.hasOwn(target, name)) target[name] = undefined;
 }

@@ -10,7 +10,10 @@ export interface ConfigResult {
 /** Dify's secret service-API keys look like `app-` followed by 24 letters and digits. */
 const SECRET_KEY = /^app-[A-Za-z0-9]{8,}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const KNOWN_KEYS = 'token baseUrl isDev inputs systemVariables userVariables containerProps draggable dragAxis dynamicScript apiBaseUrl nonce prefetch'.split(' ');
+const KNOWN_KEYS =
+  'token baseUrl isDev inputs systemVariables userVariables containerProps draggable dragAxis dynamicScript apiBaseUrl nonce prefetch'.split(
+    ' ',
+  );
 /** Property names that would let config replace the element's markup; refused on purpose. */
 const FORBIDDEN_CONTAINER_PROPS = ['innerHTML', 'outerHTML', 'innerText', 'outerText', 'textContent'];
 const IGNORED = 'it is ignored';
@@ -27,7 +30,7 @@ function isPlainObject(value: unknown): value is Raw {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  return typeof value === 'string' ? `"${value.length > 40 ? value.slice(0, 40) + '…' : value}"` : `a ${typeof value}`;
+  return typeof value === 'string' ? `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"` : `a ${typeof value}`;
 }
 
 /** An absolute http(s) URL without trailing slashes, or null. */
@@ -107,13 +110,15 @@ export function readConfig(raw: unknown): ConfigResult {
   if (config.dragAxis !== dragAxis) wrong('"dragAxis"', '"x", "y" or "both"', dragAxis, 'using "both"');
 
   for (const [name, value] of Object.entries(object('inputs'))) {
-    if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) config.inputs[name] = value;
+    if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)))
+      config.inputs[name] = value;
     else wrong(`inputs.${name}`, 'a string, number or boolean', value, IGNORED);
   }
   for (const [name, value] of Object.entries(object('containerProps') as ContainerProps)) {
     if (FORBIDDEN_CONTAINER_PROPS.includes(name)) problems.push(`containerProps.${name} would replace the bubble's content; ${IGNORED}.`);
     else if (name === 'className' && typeof value !== 'string') wrong('containerProps.className', 'a string', value, IGNORED);
-    else if (name === 'style' && typeof value !== 'string' && !isPlainObject(value)) wrong('containerProps.style', 'a CSS string or an object', value, IGNORED);
+    else if (name === 'style' && typeof value !== 'string' && !isPlainObject(value))
+      wrong('containerProps.style', 'a CSS string or an object', value, IGNORED);
     else if (/^on/i.test(name) && typeof value !== 'function') wrong(`containerProps.${name}`, 'a function', value, IGNORED);
     else config.containerProps[name] = value;
   }
@@ -134,7 +139,11 @@ export function readConfig(raw: unknown): ConfigResult {
   return { config: token === null ? null : config, problems };
 }
 
-function readToken(value: unknown, problems: string[], wrong: (what: string, expected: string, value: unknown, outcome: string) => void): string | null {
+function readToken(
+  value: unknown,
+  problems: string[],
+  wrong: (what: string, expected: string, value: unknown, outcome: string) => void,
+): string | null {
   if (value === undefined || value === '') {
     problems.push(`difyChatbotConfig is empty or token is not provided; ${NOT_SHOWN}.`);
     return null;

@@ -1,7 +1,7 @@
 /**
  * The configuration a website owner writes into `window.difyChatbotConfig`.
  *
- * Every option of Dify's own `embed.js` keeps its meaning (PROTOCOL.md §5.2); options marked
+ * Every option of Dify's own `embed.js` keeps its meaning (docs/PROTOCOL.md §5.2); options marked
  * "Beyond Dify" are additive. Unknown keys are ignored with a console note.
  */
 export interface DifyChatbotConfig {

@@ -104,7 +104,6 @@ export const answerEn: AnswerStrings = {
   replaced: 'This answer was replaced.',
 };
 
-
 /** Fill `{name}` placeholders. Unknown placeholders stay as they are; values are inserted once, not re-scanned. */
 export function fill(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : whole));

@@ -27,7 +27,7 @@ const ICONS = {
 /**
  * The floating chat button: a real `<button>` with its state exposed to assistive technology.
  * Built with a few DOM calls rather than Preact: it is all that embed.min.js draws, every page
- * view downloads that file, and Preact alone would be 4 KB of it (issue 6). The chat file brings
+ * view downloads that file, and Preact alone would be 4 KB of it (the 8 KB budget). The chat file brings
  * Preact for the window. Only fixed strings and our own attribute values reach the DOM here.
  */
 export function createBubble(root: ShadowRoot, { strings, drag, onToggle, onIntent }: BubbleOptions): Bubble {

@@ -18,7 +18,7 @@ export interface MountHelpers {
 }
 
 /**
- * The seam between the two stages (DESIGN.md §3): the launcher (config, bubble, dragging) ships
+ * The seam between the two stages (docs/ARCHITECTURE.md §3): the launcher (config, bubble, dragging) ships
  * in embed.min.js to every page view; the chat (window, panel, API client, markdown) is fetched
  * only when the visitor shows intent. This is everything the chat may know about the launcher.
  * Plain values and callbacks only: the two stages do not share a signals library.

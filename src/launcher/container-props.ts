@@ -2,7 +2,7 @@ import type { ContainerProps } from '../config/types.ts';
 
 /**
  * Applies `containerProps` to the bubble's host element the way Dify's embed does
- * (PROTOCOL.md §5.2): `className` is added, `style` (object or CSS text) applied, `on*`
+ * (docs/PROTOCOL.md §5.2): `className` is added, `style` (object or CSS text) applied, `on*`
  * functions become listeners, other keys are assigned as properties. The values were checked by
  * readConfig (a string className, a string or plain-object style, functions for `on*`), so they
  * are not checked again here.

@@ -1,6 +1,6 @@
 import { moveBubble, type BubblePosition, type Size } from './position.ts';
 
-/** A move shorter than this is a click, as in Dify's embed (PROTOCOL.md §5.2). */
+/** A move shorter than this is a click, as in Dify's embed (docs/PROTOCOL.md §5.2). */
 export const DRAG_THRESHOLD = 8;
 /** Arrow-key step, and the larger step with Shift. */
 export const KEY_STEP = 16;
@@ -21,7 +21,16 @@ export interface DragOptions {
  * therefore not toggle the window).
  */
 export function createDragHandlers(options: DragOptions) {
-  let gesture: { id: number; x: number; y: number; start: BubblePosition; bubble: Size; viewport: Size; dragging: boolean; last: BubblePosition } | null = null;
+  let gesture: {
+    id: number;
+    x: number;
+    y: number;
+    start: BubblePosition;
+    bubble: Size;
+    viewport: Size;
+    dragging: boolean;
+    last: BubblePosition;
+  } | null = null;
   let suppressClick = false;
 
   const end = (event: PointerEvent) => {
@@ -43,7 +52,16 @@ export function createDragHandlers(options: DragOptions) {
       // threshold is crossed, and its moves would otherwise go to the page.
       (event.currentTarget as Element | null)?.setPointerCapture?.(event.pointerId);
       const { position, bubble, viewport } = options.measure();
-      gesture = { id: event.pointerId, x: event.clientX, y: event.clientY, start: position, bubble, viewport, dragging: false, last: position };
+      gesture = {
+        id: event.pointerId,
+        x: event.clientX,
+        y: event.clientY,
+        start: position,
+        bubble,
+        viewport,
+        dragging: false,
+        last: position,
+      };
     },
     onPointerMove(event: PointerEvent) {
       if (!gesture || event.pointerId !== gesture.id) return;

@@ -14,7 +14,7 @@ import { viewportSize } from './viewport.ts';
 export const BUBBLE_ID = 'dify-chatbot-bubble-button';
 
 export interface LauncherOptions {
-  /** Fetches the chat stage (DESIGN.md §3); `container` may hold a script element. */
+  /** Fetches the chat stage (docs/ARCHITECTURE.md §3); `container` may hold a script element. */
   loadChat(container: ShadowRoot, config: ResolvedConfig): Promise<ChatModule>;
   /** Fetch the chat stage when the page is idle, before any intent. */
   prefetchWhenIdle?: boolean;
@@ -54,7 +54,11 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
   const measure = () => {
     const rect = bubble.host.getBoundingClientRect();
     const viewport = viewportSize(doc);
-    return { position: { left: rect.left, bottom: viewport.height - rect.bottom }, bubble: { width: rect.width, height: rect.height }, viewport };
+    return {
+      position: { left: rect.left, bottom: viewport.height - rect.bottom },
+      bubble: { width: rect.width, height: rect.height },
+      viewport,
+    };
   };
 
   // ---- The chat stage -------------------------------------------------------------------------
@@ -66,9 +70,10 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
     locale,
     bubble: bubble.host,
     view: () => ({ open: state.get().open, dragging: state.get().dragging }),
-    subscribe: (listener) => state.subscribe((next, previous) => {
-      if (next.open !== previous.open || next.dragging !== previous.dragging) listener({ open: next.open, dragging: next.dragging });
-    }),
+    subscribe: (listener) =>
+      state.subscribe((next, previous) => {
+        if (next.open !== previous.open || next.dragging !== previous.dragging) listener({ open: next.open, dragging: next.dragging });
+      }),
     requestClose: () => close(),
     focusBubble: () => button.focus(),
     mount: { createShadowHost, adoptStyles, viewportSize },
@@ -137,7 +142,7 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
 
   const applyPosition = (position: BubblePosition) => {
     const style = bubble.host.style;
-    // Dify's embed writes these same variables while dragging (PROTOCOL.md §5.2).
+    // Dify's embed writes these same variables while dragging (docs/PROTOCOL.md §5.2).
     style.setProperty('--dify-chatbot-bubble-button-left', `${position.left}px`);
     style.setProperty('--dify-chatbot-bubble-button-bottom', `${position.bottom}px`);
     style.setProperty('--dify-chatbot-bubble-button-right', 'auto');

@@ -1,9 +1,20 @@
 /** Pure geometry for the bubble and the window. All values are CSS pixels. */
 
-export interface Size { width: number; height: number }
-export interface Rect { left: number; top: number; width: number; height: number }
+export interface Size {
+  width: number;
+  height: number;
+}
+export interface Rect {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
 /** Where the bubble sits: distance of its left edge from the viewport's left, and of its bottom edge from the viewport's bottom. */
-export interface BubblePosition { left: number; bottom: number }
+export interface BubblePosition {
+  left: number;
+  bottom: number;
+}
 
 /** Gap between the bubble and the window, and between both and the viewport edge. */
 export const GAP = 16;
@@ -21,7 +32,12 @@ export function clampBubble(position: BubblePosition, bubble: Size, viewport: Si
  * `dy` is in screen direction (down is positive), so it lowers `bottom`.
  */
 export function moveBubble(
-  start: BubblePosition, dx: number, dy: number, axis: 'x' | 'y' | 'both', bubble: Size, viewport: Size,
+  start: BubblePosition,
+  dx: number,
+  dy: number,
+  axis: 'x' | 'y' | 'both',
+  bubble: Size,
+  viewport: Size,
 ): BubblePosition {
   return clampBubble(
     {

@@ -4,7 +4,13 @@
  * The host is a custom-element-named tag (never defined) rather than a `<div>`, so a page's
  * `div { … }` rules do not reach it; only its compatibility id is shared with Dify's embed.
  */
-export function createShadowHost(doc: Document, tagName: string, id: string, css: string, nonce?: string): {
+export function createShadowHost(
+  doc: Document,
+  tagName: string,
+  id: string,
+  css: string,
+  nonce?: string,
+): {
   host: HTMLElement;
   root: ShadowRoot;
 } {
@@ -21,7 +27,7 @@ export function createShadowHost(doc: Document, tagName: string, id: string, css
 
 /**
  * Constructable stylesheets pass a strict `style-src` CSP; browsers without them get a `<style>`
- * element carrying the configured nonce (DESIGN.md §5).
+ * element carrying the configured nonce (docs/ARCHITECTURE.md §5).
  */
 export function adoptStyles(root: ShadowRoot, css: string, nonce?: string): void {
   const doc = root.ownerDocument;

@@ -17,11 +17,14 @@ export function CodeBlock({ code, lang, s }: { code: string; lang: string | unde
     // The Clipboard API is missing on insecure origins and may reject without
     // a user grant; copying is a convenience, so fail quietly.
     try {
-      navigator.clipboard.writeText(code).then(() => {
-        setCopied(true);
-        clearTimeout(timer.current);
-        timer.current = setTimeout(() => setCopied(false), 2000);
-      }, () => {});
+      navigator.clipboard.writeText(code).then(
+        () => {
+          setCopied(true);
+          clearTimeout(timer.current);
+          timer.current = setTimeout(() => setCopied(false), 2000);
+        },
+        () => {},
+      );
     } catch {
       /* no clipboard */
     }
@@ -37,7 +40,7 @@ export function CodeBlock({ code, lang, s }: { code: string; lang: string | unde
         </button>
       </div>
       <pre>
-        <code class={l ? 'language-' + l : undefined}>{code}</code>
+        <code class={l ? `language-${l}` : undefined}>{code}</code>
       </pre>
     </div>
   );

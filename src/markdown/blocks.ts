@@ -41,7 +41,9 @@ const dict = (): Links => Object.create(null);
 
 function sameLinks(a: Links, b: Links): boolean {
   const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => b[k] !== undefined && a[k]!.href === b[k].href && a[k]!.title === b[k].title);
+  return (
+    ka.length === Object.keys(b).length && ka.every((k) => b[k] !== undefined && a[k]!.href === b[k].href && a[k]!.title === b[k].title)
+  );
 }
 
 /** A blank line right before `end`: after it no block can still continue, except ones that swallow it whole (fences, HTML, lists, indented code), which the lexer then returns as one token. */
@@ -50,7 +52,7 @@ const BLANK_BEFORE = /\n[ \t]*\n$/;
 /**
  * Splits a growing text into top-level blocks, lexing incrementally so the cost
  * of one streamed token does not grow with the length of the answer
- * (DESIGN §3 markdown/).
+ * (docs/ARCHITECTURE.md §3 markdown/).
  *
  * It keeps the finished tokens and the offset where the unfinished tail
  * starts. On an append it lexes only the tail (with the definitions found so
@@ -140,7 +142,7 @@ export class BlockCache {
     // A string of its own: token raws are slices of what we lex, and in V8 a
     // slice keeps its parent alive, so each finished block would pin the
     // whole answer as it was at that moment (60 MB for a 100 KB answer).
-    const src = (' ' + this.src.slice(this.doneLen)).slice(1);
+    const src = ` ${this.src.slice(this.doneLen)}`.slice(1);
     this.lexed += src.length;
     return lex(src, this.doneLinks);
   }

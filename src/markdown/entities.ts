@@ -7,9 +7,24 @@
  * `NewLine` are here because they are the classic ways to hide `javascript:`.
  */
 const NAMED: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0',
-  colon: ':', Tab: '\t', NewLine: '\n', lpar: '(', rpar: ')', sol: '/',
-  copy: '©', reg: '®', trade: '™', hellip: '…', mdash: '—', ndash: '–',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  colon: ':',
+  Tab: '\t',
+  NewLine: '\n',
+  lpar: '(',
+  rpar: ')',
+  sol: '/',
+  copy: '©',
+  reg: '®',
+  trade: '™',
+  hellip: '…',
+  mdash: '—',
+  ndash: '–',
 };
 
 /**

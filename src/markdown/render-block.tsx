@@ -41,7 +41,7 @@ function list(t: Tokens.List, ctx: RenderCtx) {
 }
 
 function table(t: Tokens.Table, ctx: RenderCtx) {
-  // Alignment goes through the style object (CSSOM), which a strict CSP allows (DESIGN §5).
+  // Alignment goes through the style object (CSSOM), which a strict CSP allows (docs/ARCHITECTURE.md §5).
   const cell = (c: Tokens.TableCell, H: 'th' | 'td') => (
     <H style={c.align ? { textAlign: c.align } : undefined}>{renderInline(c.tokens, ctx)}</H>
   );
@@ -52,7 +52,13 @@ function table(t: Tokens.Table, ctx: RenderCtx) {
         <thead>
           <tr>{t.header.map((c) => cell(c, 'th'))}</tr>
         </thead>
-        {t.rows.length > 0 && <tbody>{t.rows.map((r) => <tr>{r.map((c) => cell(c, 'td'))}</tr>)}</tbody>}
+        {t.rows.length > 0 && (
+          <tbody>
+            {t.rows.map((r) => (
+              <tr>{r.map((c) => cell(c, 'td'))}</tr>
+            ))}
+          </tbody>
+        )}
       </table>
     </div>
   );
@@ -73,7 +79,7 @@ export function renderBlock(tok: Token, ctx: RenderCtx): ComponentChildren {
     case 'checkbox':
       return renderInline([t], ctx);
     case 'heading': {
-      const H = ('h' + Math.min(Math.max(t.depth, 1), 6)) as 'h1';
+      const H = `h${Math.min(Math.max(t.depth, 1), 6)}` as 'h1';
       return <H class="dcb-md-h">{renderInline(t.tokens, ctx)}</H>;
     }
     case 'code':

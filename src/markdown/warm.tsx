@@ -11,7 +11,8 @@ import { Markdown } from './Markdown';
  */
 // Short on purpose (it ships in the chat file): one of each construct is enough, since marked
 // tries most of its rules on any line; no image, since a detached <img> would still be fetched.
-export const WARM_SAMPLE = '# H\n*e* **s** `c` ~~d~~ [l](https://x.y "t") <b>\\_ https://x.y\n\n- [ ] i\n1. o\n\n> q\n\n|a|b|\n|:-|-:|\n|1|2|\n\n```js\nx\n```\n---\nS\n=\n\n    i\n\n[r]: https://x.y\n';
+export const WARM_SAMPLE =
+  '# H\n*e* **s** `c` ~~d~~ [l](https://x.y "t") <b>\\_ https://x.y\n\n- [ ] i\n1. o\n\n> q\n\n|a|b|\n|:-|-:|\n|1|2|\n\n```js\nx\n```\n---\nS\n=\n\n    i\n\n[r]: https://x.y\n';
 
 /**
  * Renders `text` as a streaming answer into an element that is never attached (so no style or
@@ -31,7 +32,10 @@ const pending: Array<() => void> = [WARM_SAMPLE, `${WARM_SAMPLE}\u2019\u2026`].m
 type Idle = (callback: () => void) => () => void;
 
 const onIdle: Idle = (callback) => {
-  const g = globalThis as typeof globalThis & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number; cancelIdleCallback?: (id: number) => void };
+  const g = globalThis as typeof globalThis & {
+    requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number;
+    cancelIdleCallback?: (id: number) => void;
+  };
   if (typeof g.requestIdleCallback === 'function' && typeof g.cancelIdleCallback === 'function') {
     const id = g.requestIdleCallback(callback, { timeout: 2000 });
     return () => g.cancelIdleCallback!(id);

@@ -30,7 +30,7 @@ const defaultNextFrame = (callback: () => void) =>
 const HISTORY_PAGE = 20;
 
 /**
- * The only writers of the chat store (DESIGN.md §3): boot, send, stop, retry, new conversation,
+ * The only writers of the chat store (docs/ARCHITECTURE.md §3): boot, send, stop, retry, new conversation,
  * history. Network work goes through the API client; every answer change goes through the pure
  * reducer.
  */
@@ -59,7 +59,11 @@ export function createActions({ store, api, config, storage, strings: currentStr
     const headline = inStream && error.kind === 'invalid-input' ? strings.answerFailed : (errors[error.kind] ?? errors.server);
     // The server's own words help where they name what is wrong (a missing input, a model error).
     const detailed = (error.kind === 'invalid-input' || error.kind === 'model-error') && error.message;
-    return { kind: error.kind, message: detailed ? `${headline} ${error.message}` : headline, retryable: isRetryable(error) || error.kind === 'unauthorized' || error.kind === 'rate-limited' || error.kind === 'invalid-input' };
+    return {
+      kind: error.kind,
+      message: detailed ? `${headline} ${error.message}` : headline,
+      retryable: isRetryable(error) || error.kind === 'unauthorized' || error.kind === 'rate-limited' || error.kind === 'invalid-input',
+    };
   };
 
   const rememberConversation = (id: string | null) => {
@@ -80,11 +84,19 @@ export function createActions({ store, api, config, storage, strings: currentStr
 
   const turnFromHistory = (item: Parameters<typeof answerFromHistory>[0]): Turn => {
     const { question, answer } = answerFromHistory(item);
-    return { key: `m${item.id}`, query: question.text, answer, parentMessageId: question.parentMessageId, failure: null, streamError: null, variants: [answer] };
+    return {
+      key: `m${item.id}`,
+      query: question.text,
+      answer,
+      parentMessageId: question.parentMessageId,
+      failure: null,
+      streamError: null,
+      variants: [answer],
+    };
   };
 
   /**
-   * Regenerated answers share their question's parent (PROTOCOL.md §2.7): fold consecutive
+   * Regenerated answers share their question's parent (docs/PROTOCOL.md §2.7): fold consecutive
    * siblings into one turn, showing the newest, as Dify's page does.
    */
   const foldSiblings = (turns: Turn[]): Turn[] => {
@@ -93,7 +105,11 @@ export function createActions({ store, api, config, storage, strings: currentStr
       const previous = out[out.length - 1];
       // Siblings of a conversation's first question both have no parent; elsewhere a missing parent
       // is legacy linear history, where two equal questions in a row are not siblings.
-      const siblings = previous && previous.query === turn.query && previous.parentMessageId === turn.parentMessageId && (turn.parentMessageId !== null || out.length === 1);
+      const siblings =
+        previous &&
+        previous.query === turn.query &&
+        previous.parentMessageId === turn.parentMessageId &&
+        (turn.parentMessageId !== null || out.length === 1);
       if (previous && siblings) {
         out[out.length - 1] = { ...turn, variants: [...previous.variants, turn.answer] };
       } else out.push(turn);
@@ -121,7 +137,7 @@ export function createActions({ store, api, config, storage, strings: currentStr
       const error = toApiError(cause);
       if (error.kind === 'aborted') return;
       store.historyStatus.value = older ? 'failed' : 'idle';
-      // PROTOCOL.md §4.2: the stored conversation is gone; start fresh rather than show an error.
+      // docs/PROTOCOL.md §4.2: the stored conversation is gone; start fresh rather than show an error.
       if (error.kind === 'conversation-gone' || error.kind === 'not-found') forgetConversation();
       else if (!older) store.historyStatus.value = 'failed';
     }
@@ -180,12 +196,28 @@ export function createActions({ store, api, config, storage, strings: currentStr
 
   const restoreUnanswered = () => {
     try {
-      const saved = JSON.parse(storage.get(keys.unanswered) ?? 'null') as { query?: unknown; conversationId?: unknown; failure?: TurnFailure } | null;
+      const saved = JSON.parse(storage.get(keys.unanswered) ?? 'null') as {
+        query?: unknown;
+        conversationId?: unknown;
+        failure?: TurnFailure;
+      } | null;
       if (!saved || typeof saved.query !== 'string' || (saved.conversationId ?? null) !== store.conversationId.value) return;
-      const failure: TurnFailure = { kind: saved.failure?.kind ?? 'network', message: String(saved.failure?.message ?? currentStrings().errors.network), retryable: true };
+      const failure: TurnFailure = {
+        kind: saved.failure?.kind ?? 'network',
+        message: String(saved.failure?.message ?? currentStrings().errors.network),
+        retryable: true,
+      };
       store.turns.value = [
         ...store.turns.value,
-        { key: newKey(), query: saved.query, answer: emptyAnswer(), parentMessageId: lastAnswerId(), failure, streamError: null, variants: [] },
+        {
+          key: newKey(),
+          query: saved.query,
+          answer: emptyAnswer(),
+          parentMessageId: lastAnswerId(),
+          failure,
+          streamError: null,
+          variants: [],
+        },
       ];
     } catch {
       storage.remove(keys.unanswered);
@@ -250,7 +282,7 @@ export function createActions({ store, api, config, storage, strings: currentStr
     };
     const show = (next: Answer) => {
       answer = next;
-      // The first content shows at once; later tokens at most once per frame (DESIGN.md §3).
+      // The first content shows at once; later tokens at most once per frame (docs/ARCHITECTURE.md §3).
       if (store.live.value?.answer.status === 'waiting' && next.status !== 'waiting') {
         flush();
         // Not in the frame that paints the first content, though: a re-render in its animation
@@ -273,7 +305,7 @@ export function createActions({ store, api, config, storage, strings: currentStr
             if (store.retrying.value) store.retrying.value = null;
             if (!isKnownStreamEvent(event)) console.debug(`[dify-chatbot] ignored the unknown stream event "${event.event}".`);
             show(reduceAnswer(answer, event));
-            // PROTOCOL.md §3.6: the first event of a new conversation carries its id.
+            // docs/PROTOCOL.md §3.6: the first event of a new conversation carries its id.
             if (!startedIn && answer.conversationId && store.conversationId.value !== answer.conversationId) {
               rememberConversation(answer.conversationId);
             }
@@ -335,7 +367,15 @@ export function createActions({ store, api, config, storage, strings: currentStr
     send(text: string): boolean {
       const query = text.trim();
       if (!query || store.live.value || lifetime.signal.aborted) return false;
-      const turn: Turn = { key: newKey(), query, answer: emptyAnswer(), parentMessageId: null, failure: null, streamError: null, variants: [] };
+      const turn: Turn = {
+        key: newKey(),
+        query,
+        answer: emptyAnswer(),
+        parentMessageId: null,
+        failure: null,
+        streamError: null,
+        variants: [],
+      };
       batch(() => {
         store.suggestions.value = [];
         store.live.value = turn;
@@ -356,7 +396,15 @@ export function createActions({ store, api, config, storage, strings: currentStr
       if (!failed || store.live.value) return false;
       // The failed answer itself is dropped; earlier answers of a regenerated question stay.
       const kept = failed.failure ? failed.variants : failed.variants.filter((v) => v !== failed.answer);
-      const turn: Turn = { key: newKey(), query: failed.query, answer: emptyAnswer(), parentMessageId: failed.parentMessageId, failure: null, streamError: null, variants: kept };
+      const turn: Turn = {
+        key: newKey(),
+        query: failed.query,
+        answer: emptyAnswer(),
+        parentMessageId: failed.parentMessageId,
+        failure: null,
+        streamError: null,
+        variants: kept,
+      };
       batch(() => {
         store.turns.value = store.turns.value.filter((t) => t !== failed);
         store.suggestions.value = [];
@@ -386,7 +434,7 @@ export function createActions({ store, api, config, storage, strings: currentStr
         return t.key === key && variant ? { ...t, answer: variant, streamError: null } : t;
       });
     },
-    /** Like, dislike, or clear (null) an answer's rating (PROTOCOL.md §2.8); undone if the server refuses. */
+    /** Like, dislike, or clear (null) an answer's rating (docs/PROTOCOL.md §2.8); undone if the server refuses. */
     async feedback(key: string, rating: 'like' | 'dislike' | null): Promise<void> {
       const turn = store.turns.value.find((t) => t.key === key);
       const messageId = turn?.answer.messageId;
@@ -441,7 +489,11 @@ export type ChatActions = ReturnType<typeof createActions>;
 function announcementFor(turn: Turn, strings: Strings): string {
   if (turn.failure) return turn.failure.message;
   if (turn.streamError) return turn.streamError.message;
-  const text = turn.answer.text.replace(/<think>[\s\S]*?<\/think>/g, '').replace(/[#*_`>|~-]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = turn.answer.text
+    .replace(/<think>[\s\S]*?<\/think>/g, '')
+    .replace(/[#*_`>|~-]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const clipped = text.length > 300 ? `${text.slice(0, 300)}…` : text;
   return turn.answer.status === 'stopped' ? `${strings.stopped}. ${clipped}` : clipped;
 }

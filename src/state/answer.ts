@@ -18,7 +18,7 @@ import type {
  * - `waiting`: sent, nothing shown yet; `streaming`: content is arriving;
  * - `done` / `error`: the server ended it; `stopped`: the visitor (or the server's time limit)
  *   stopped it; `interrupted`: the connection was cut — the partial text stays;
- * - `paused`: a chatflow waits for a human-input form (newer servers, PROTOCOL §3.3).
+ * - `paused`: a chatflow waits for a human-input form (newer servers, docs/PROTOCOL.md §3.3).
  */
 export type AnswerStatus = 'waiting' | 'streaming' | 'done' | 'stopped' | 'interrupted' | 'error' | 'paused';
 
@@ -27,7 +27,7 @@ export interface AgentThought {
   /** 1-based round of the agent. */
   position: number;
   thought: string;
-  /** Tool names joined by `;` (PROTOCOL §3.3); empty when the round called no tool. */
+  /** Tool names joined by `;` (docs/PROTOCOL.md §3.3); empty when the round called no tool. */
   tool: string;
   toolLabels: Record<string, Record<string, string>>;
   /** JSON string `{tool: args}`. */
@@ -41,7 +41,7 @@ export interface AgentThought {
 export interface AnswerFile {
   id: string;
   type: string;
-  /** Signed, possibly relative to the API origin (PROTOCOL §2.10). */
+  /** Signed, possibly relative to the API origin (docs/PROTOCOL.md §2.10). */
   url: string;
   belongsTo: 'assistant' | 'user';
   filename?: string;
@@ -187,7 +187,7 @@ export interface HistoryQuestion {
 const LEGACY_PARENT = '00000000-0000-0000-0000-000000000000';
 
 /**
- * Rebuild one turn from a `GET /api/messages` item (PROTOCOL §2.7), the way the official UI does:
+ * Rebuild one turn from a `GET /api/messages` item (docs/PROTOCOL.md §2.7), the way the official UI does:
  * user files go to the question, assistant files, thoughts, feedback and citations to the answer;
  * `status: "error"` gives an error answer that keeps whatever text was saved.
  */
@@ -246,7 +246,10 @@ export function thoughtFromWire(t: AgentThoughtEvent | HistoryAgentThought): Age
 
 /** Stable sort by position (thoughts of equal position keep arrival order). */
 export function sortThoughts(thoughts: AgentThought[]): AgentThought[] {
-  return thoughts.map((t, i) => [t, i] as const).sort((a, b) => a[0].position - b[0].position || a[1] - b[1]).map(([t]) => t);
+  return thoughts
+    .map((t, i) => [t, i] as const)
+    .sort((a, b) => a[0].position - b[0].position || a[1] - b[1])
+    .map(([t]) => t);
 }
 
 function fileFromHistory(f: HistoryMessageFile): AnswerFile {

@@ -28,10 +28,10 @@ import {
 } from './answer.ts';
 
 /**
- * All merge logic for stream events (DESIGN.md §3): `(answer, event) → answer`, pure, never
+ * All merge logic for stream events (docs/ARCHITECTURE.md §3): `(answer, event) → answer`, pure, never
  * mutating its input, returning the same object when nothing changed.
  *
- * Agent apps (PROTOCOL §3.3.2): Dify's UI appends `agent_message` text to the last thought only.
+ * Agent apps (docs/PROTOCOL.md §3.3.2): Dify's UI appends `agent_message` text to the last thought only.
  * Here it goes to `text` (the visible answer, equal to the history's `answer`) *and* to the last
  * thought, so both views stream; `agent_thought` then replaces its thought by id with the
  * server's full text. The final round's `agent_thought` repeats the agent_message text in its

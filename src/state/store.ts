@@ -33,7 +33,7 @@ export interface Turn {
 export type BootStatus = 'idle' | 'loading' | 'ready' | 'failed';
 
 /**
- * The chat's state as signals (DESIGN.md §3 state/). Components read these; only the actions in
+ * The chat's state as signals (docs/ARCHITECTURE.md §3 state/). Components read these; only the actions in
  * `actions.ts` write them.
  */
 export function createStore() {

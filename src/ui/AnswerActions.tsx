@@ -27,8 +27,18 @@ export function AnswerActions({ turn, env, isLast }: { turn: Turn; env: ViewEnv;
   return (
     <div class="answer-actions">
       {variants.length > 1 && index >= 0 && (
-        <div class="variants" role="group" aria-label={strings.answerNofM.replace('{n}', String(index + 1)).replace('{total}', String(variants.length))}>
-          <button type="button" class="action" aria-label={strings.previousAnswer} disabled={index === 0} onClick={() => actions.showVariant(turn.key, index - 1)}>
+        <div
+          class="variants"
+          role="group"
+          aria-label={strings.answerNofM.replace('{n}', String(index + 1)).replace('{total}', String(variants.length))}
+        >
+          <button
+            type="button"
+            class="action"
+            aria-label={strings.previousAnswer}
+            disabled={index === 0}
+            onClick={() => actions.showVariant(turn.key, index - 1)}
+          >
             ‹
           </button>
           <span aria-hidden="true">
@@ -52,10 +62,24 @@ export function AnswerActions({ turn, env, isLast }: { turn: Turn; env: ViewEnv;
       )}
       {answer.messageId && (
         <>
-          <button type="button" class="action" aria-pressed={rated === 'like'} aria-label={strings.like} title={strings.like} onClick={() => rate('like')}>
+          <button
+            type="button"
+            class="action"
+            aria-pressed={rated === 'like'}
+            aria-label={strings.like}
+            title={strings.like}
+            onClick={() => rate('like')}
+          >
             <ThumbIcon />
           </button>
-          <button type="button" class="action" aria-pressed={rated === 'dislike'} aria-label={strings.dislike} title={strings.dislike} onClick={() => rate('dislike')}>
+          <button
+            type="button"
+            class="action"
+            aria-pressed={rated === 'dislike'}
+            aria-label={strings.dislike}
+            title={strings.dislike}
+            onClick={() => rate('dislike')}
+          >
             <ThumbIcon down />
           </button>
         </>
@@ -71,7 +95,15 @@ export function AnswerActions({ turn, env, isLast }: { turn: Turn; env: ViewEnv;
 
 function ThumbIcon({ down }: { down?: boolean }) {
   return (
-    <svg class="icon" width={16} height={16} viewBox="0 0 24 24" aria-hidden="true" focusable="false" style={down ? { transform: 'rotate(180deg)' } : undefined}>
+    <svg
+      class="icon"
+      width={16}
+      height={16}
+      viewBox="0 0 24 24"
+      aria-hidden="true"
+      focusable="false"
+      style={down ? { transform: 'rotate(180deg)' } : undefined}
+    >
       <path d="M7 10v11M15 5.9 14 10h5.8a2 2 0 0 1 2 2.3l-1.4 7A2 2 0 0 1 18.4 21H7V10l4-8a3 3 0 0 1 4 3.9Z" />
     </svg>
   );

@@ -36,7 +36,17 @@ export interface ChatPanelProps {
 const TITLE_ID = 'dcb-title';
 
 /** The whole chat window: header, conversation, composer. Reads signals, calls actions. */
-export function ChatPanel({ config, strings: stringsSignal, locale: localeSignal, layout, onClose, store, actions, inputRef, extras }: ChatPanelProps) {
+export function ChatPanel({
+  config,
+  strings: stringsSignal,
+  locale: localeSignal,
+  layout,
+  onClose,
+  store,
+  actions,
+  inputRef,
+  extras,
+}: ChatPanelProps) {
   const strings = stringsSignal.value;
   const locale = localeSignal.value;
   const site = store.site.value?.site;
@@ -62,7 +72,7 @@ export function ChatPanel({ config, strings: stringsSignal, locale: localeSignal
     }),
     [meta, showWorkflowSteps, strings, locale],
   );
-  // Dify hides "new conversation" while the page pins a conversation (PROTOCOL.md §5.3).
+  // Dify hides "new conversation" while the page pins a conversation (docs/PROTOCOL.md §5.3).
   const canReset = !config.systemVariables.conversation_id && hasConversation.value;
 
   const welcome =
@@ -91,7 +101,14 @@ export function ChatPanel({ config, strings: stringsSignal, locale: localeSignal
         title={site?.title || strings.chatWindow}
         titleId={TITLE_ID}
         icon={<AppIcon site={site} imageBase={imageBase} />}
-        onNewConversation={canReset ? () => { actions.newConversation(); inputRef.current?.focus(); } : undefined}
+        onNewConversation={
+          canReset
+            ? () => {
+                actions.newConversation();
+                inputRef.current?.focus();
+              }
+            : undefined
+        }
       />
       {boot === 'failed' && store.bootError.value ? (
         <div class="conversation">

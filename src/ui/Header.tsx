@@ -24,7 +24,13 @@ export function Header({ strings, expanded, isMobile, onClose, onToggleExpanded,
       </h2>
       <div class="header-actions">
         {onNewConversation && (
-          <button type="button" class="icon-button" aria-label={strings.newConversation} title={strings.newConversation} onClick={onNewConversation}>
+          <button
+            type="button"
+            class="icon-button"
+            aria-label={strings.newConversation}
+            title={strings.newConversation}
+            onClick={onNewConversation}
+          >
             <NewChatIcon />
           </button>
         )}

@@ -112,25 +112,25 @@ export function MessageList({ store, env, titleId, welcome }: MessageListProps) 
     <div class="conversation-wrap">
       <div class="conversation" ref={scroller} onScroll={onScroll} role="log" aria-live="off" aria-labelledby={titleId} tabIndex={0}>
         <div ref={content}>
-        {store.hasOlder.value && (
-          <button type="button" class="load-older" onClick={loadOlder} disabled={store.historyStatus.value === 'loading'}>
-            {store.historyStatus.value === 'loading' ? strings.loadingHistory : strings.loadOlder}
-          </button>
-        )}
-        {store.historyStatus.value === 'failed' && <p class="answer-note">{strings.historyFailed}</p>}
-        {!turns.length && !liveKey && welcome}
-        {/* One flat keyed list: the live slot must sit among the settled ones, not after a nested
+          {store.hasOlder.value && (
+            <button type="button" class="load-older" onClick={loadOlder} disabled={store.historyStatus.value === 'loading'}>
+              {store.historyStatus.value === 'loading' ? strings.loadingHistory : strings.loadOlder}
+            </button>
+          )}
+          {store.historyStatus.value === 'failed' && <p class="answer-note">{strings.historyFailed}</p>}
+          {!turns.length && !liveKey && welcome}
+          {/* One flat keyed list: the live slot must sit among the settled ones, not after a nested
             array, or Preact would rebuild the turn when it settles. */}
-        <ol class="turns">
-          {[
-            ...turns.map((turn) => <TurnSlot key={turn.key} turn={turn} env={env} isLast={turn.key === lastKey && !liveKey} />),
-            ...(liveKey ? [<TurnSlot key={liveKey} store={store} env={env} isLast={false} />] : []),
-          ]}
-        </ol>
-        <RetryNotice store={store} strings={strings} />
-        {!liveKey && (
-          <Chips questions={store.suggestions.value} label={strings.suggestions} disabled={false} onAsk={(q) => actions.send(q)} />
-        )}
+          <ol class="turns">
+            {[
+              ...turns.map((turn) => <TurnSlot key={turn.key} turn={turn} env={env} isLast={turn.key === lastKey && !liveKey} />),
+              ...(liveKey ? [<TurnSlot key={liveKey} store={store} env={env} isLast={false} />] : []),
+            ]}
+          </ol>
+          <RetryNotice store={store} strings={strings} />
+          {!liveKey && (
+            <Chips questions={store.suggestions.value} label={strings.suggestions} disabled={false} onAsk={(q) => actions.send(q)} />
+          )}
         </div>
       </div>
       {showJump.value && (

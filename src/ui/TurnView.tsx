@@ -15,7 +15,7 @@ export interface TurnViewProps {
 
 /**
  * A question and its answer. Settled turns are plain data that never change in place, so a turn
- * re-renders only when it is given a different object (DESIGN.md §4: finished messages are data).
+ * re-renders only when it is given a different object (docs/ARCHITECTURE.md §4: finished messages are data).
  */
 export class TurnView extends Component<TurnViewProps> {
   override shouldComponentUpdate(next: TurnViewProps) {

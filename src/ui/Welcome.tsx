@@ -18,7 +18,17 @@ export function Welcome({ statement, questions, label, disabled, onAsk }: Welcom
   );
 }
 
-export function Chips({ questions, label, disabled, onAsk }: { questions: readonly string[]; label: string; disabled: boolean; onAsk(q: string): void }) {
+export function Chips({
+  questions,
+  label,
+  disabled,
+  onAsk,
+}: {
+  questions: readonly string[];
+  label: string;
+  disabled: boolean;
+  onAsk(q: string): void;
+}) {
   if (!questions.length) return null;
   return (
     <ul class="chips" aria-label={label}>

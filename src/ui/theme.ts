@@ -3,7 +3,7 @@ import type { Site } from '../api/types.ts';
 const HEX = /^#(?:[0-9a-f]{3}|[0-9a-f]{6})$/i;
 
 /**
- * The panel's colours from the site's `chat_color_theme` (PROTOCOL.md §5.8), as CSS custom
+ * The panel's colours from the site's `chat_color_theme` (docs/PROTOCOL.md §5.8), as CSS custom
  * properties. A page can still win by setting `--dify-chatbot-primary-color` on
  * `#dify-chatbot-bubble-window` (read first by chat.css). Only a valid hex is accepted: the value
  * comes from the server and goes into CSS.

@@ -18,9 +18,21 @@ export function safeStorage(getStorage: () => Storage = () => window.localStorag
     }
   };
   return {
-    get: (key) => attempt((s) => s.getItem(key), () => memory.get(key) ?? null),
-    set: (key, value) => attempt((s) => s.setItem(key, value), () => void memory.set(key, value)),
-    remove: (key) => attempt((s) => s.removeItem(key), () => void memory.delete(key)),
+    get: (key) =>
+      attempt(
+        (s) => s.getItem(key),
+        () => memory.get(key) ?? null,
+      ),
+    set: (key, value) =>
+      attempt(
+        (s) => s.setItem(key, value),
+        () => void memory.set(key, value),
+      ),
+    remove: (key) =>
+      attempt(
+        (s) => s.removeItem(key),
+        () => void memory.delete(key),
+      ),
   };
 }
 

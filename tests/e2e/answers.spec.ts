@@ -55,7 +55,11 @@ test.beforeEach(async ({ mock }) => {
 test.describe('with the clipboard', () => {
   test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
-  test('markdown: headings, an aligned table, code with its language and a working Copy code, safe links, an image, a quote', async ({ page, openHostPage, mock }) => {
+  test('markdown: headings, an aligned table, code with its language and a working Copy code, safe links, an image, a quote', async ({
+    page,
+    openHostPage,
+    mock,
+  }) => {
     await openChat(page, openHostPage, mock.url, 'demo-chat');
     await ask(page, 'Show me some markdown');
     await done(page);
@@ -133,7 +137,11 @@ test.describe('with the clipboard', () => {
   });
 });
 
-test('agent: one step per tool with its label and icon; details show input and output as JSON; the image under its step; the answer', async ({ page, openHostPage, mock }) => {
+test('agent: one step per tool with its label and icon; details show input and output as JSON; the image under its step; the answer', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   await openChat(page, openHostPage, mock.url, 'demo-agent');
   await ask(page, 'Draw me an image of a cat');
   await done(page);
@@ -157,7 +165,10 @@ test('agent: one step per tool with its label and icon; details show input and o
   await expect(time.getByText('Input', { exact: true })).toBeHidden();
   await time.locator('summary').click();
   await expect(time).toHaveJSProperty('open', true);
-  const [input, output] = [time.locator('.dcb-tool-section').filter({ hasText: 'Input' }).locator('pre'), time.locator('.dcb-tool-section').filter({ hasText: 'Output' }).locator('pre')];
+  const [input, output] = [
+    time.locator('.dcb-tool-section').filter({ hasText: 'Input' }).locator('pre'),
+    time.locator('.dcb-tool-section').filter({ hasText: 'Output' }).locator('pre'),
+  ];
   await expect(input).toHaveText(JSON.stringify({ current_time: { timezone: 'UTC' } }, null, 2));
   await expect(output).toHaveText(/^\{\n {2}"current_time": "\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"\n\}$/);
 
@@ -174,11 +185,16 @@ test('agent: one step per tool with its label and icon; details show input and o
   await expect(step).toHaveCount(1);
   const image = step.locator('img.dcb-answer-image');
   await expect(image).toHaveCount(1);
-  await expect(image).toHaveAttribute('src', new RegExp(`^${mock.url.replace(/[.]/g, '\\.')}/files/tools/[0-9a-f-]{36}\\.png\\?timestamp=`));
+  await expect(image).toHaveAttribute(
+    'src',
+    new RegExp(`^${mock.url.replace(/[.]/g, '\\.')}/files/tools/[0-9a-f-]{36}\\.png\\?timestamp=`),
+  );
   await expectLoaded(image);
   await expect(answer.locator('img.dcb-answer-image')).toHaveCount(1);
 
-  await expect(body(answer)).toContainText(/It is \d\d:\d\d UTC \(I asked the current_time tool\)\. You asked: “Draw me an image of a cat”\. I also generated the image shown above\./);
+  await expect(body(answer)).toContainText(
+    /It is \d\d:\d\d UTC \(I asked the current_time tool\)\. You asked: “Draw me an image of a cat”\. I also generated the image shown above\./,
+  );
 });
 
 test('agent: the generated image is described by the tools of the round that made it', async ({ page, openHostPage, mock }) => {
@@ -192,7 +208,7 @@ test('agent: the generated image is described by the tools of the round that mad
   await expect(image).toHaveAttribute('alt', 'Image from Current Time, Image Generator');
 });
 
-test('agent: with locale zh-Hans the tool step reads in Chinese, with the tool\'s zh_Hans label', async ({ page, openHostPage, mock }) => {
+test("agent: with locale zh-Hans the tool step reads in Chinese, with the tool's zh_Hans label", async ({ page, openHostPage, mock }) => {
   await openChat(page, openHostPage, mock.url, 'demo-agent', { systemVariables: { locale: 'zh-Hans' } });
   await ask(page, 'What time is it?');
   await done(page);
@@ -205,9 +221,16 @@ test('agent: with locale zh-Hans the tool step reads in Chinese, with the tool\'
 test.describe('chatflow', () => {
   const flow = { inputs: { topic: 'tea' } };
   const panel = (page: Page) => lastAnswer(page).locator('details.dcb-workflow');
-  const node = (page: Page, title: string) => panel(page).locator('.dcb-wf-node').filter({ has: page.locator('.dcb-wf-title', { hasText: new RegExp(`^${title}$`) }) });
+  const node = (page: Page, title: string) =>
+    panel(page)
+      .locator('.dcb-wf-node')
+      .filter({ has: page.locator('.dcb-wf-title', { hasText: new RegExp(`^${title}$`) }) });
 
-  test('the Workflow panel is collapsed under its status: running while streaming, nodes appear live, then Succeeded with the time', async ({ page, openHostPage, mock }) => {
+  test('the Workflow panel is collapsed under its status: running while streaming, nodes appear live, then Succeeded with the time', async ({
+    page,
+    openHostPage,
+    mock,
+  }) => {
     const control = mockControl(mock);
     // The markdown answer, slowly: about 70 tokens, so the live states last a few seconds.
     await control.settings({ tokenDelayMs: 80 });
@@ -282,7 +305,11 @@ test.describe('chatflow', () => {
     await expect(panel(page).locator('summary')).toContainText('Succeeded');
   });
 
-  test('fail: the panel says Failed with the error, and the conversation shows the error with Retry', async ({ page, openHostPage, mock }) => {
+  test('fail: the panel says Failed with the error, and the conversation shows the error with Retry', async ({
+    page,
+    openHostPage,
+    mock,
+  }) => {
     await openChat(page, openHostPage, mock.url, 'demo-flow', flow);
     await ask(page, 'Make the workflow fail');
     const error = lastAnswer(page).locator('.error-note');
@@ -300,7 +327,9 @@ test.describe('chatflow', () => {
     // Retry asks the same question again, in the same conversation, in place of the failed answer.
     await error.getByRole('button', { name: 'Retry' }).click();
     await expect.poll(async () => (await chatRequests(mock, 'Make the workflow fail')).length).toBe(2);
-    const [first, again] = (await chatRequests(mock, 'Make the workflow fail')).map((r) => r.body as { conversation_id: string; inputs: unknown });
+    const [first, again] = (await chatRequests(mock, 'Make the workflow fail')).map(
+      (r) => r.body as { conversation_id: string; inputs: unknown },
+    );
     expect(again!.conversation_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(first!.inputs).toEqual({ topic: 'tea' });
     await expect(lastAnswer(page).locator('.error-note')).toContainText('upstream model unavailable', { timeout: 10_000 });
@@ -333,7 +362,9 @@ test.describe('chatflow', () => {
     await expect(think).toHaveJSProperty('open', false);
     await expect(think.getByText('I will outline the topic first')).toBeHidden();
     await think.locator('summary').click();
-    await expect(think.getByText(/The user asked about "Show your reasoning"\. I will outline the topic first, then answer briefly\./)).toBeVisible();
+    await expect(
+      think.getByText(/The user asked about "Show your reasoning"\. I will outline the topic first, then answer briefly\./),
+    ).toBeVisible();
     // The answer itself is outside the section.
     await expect(body(lastAnswer(page)).locator('> .dcb-md-chunk > p', { hasText: 'Here is a friendly take on' })).toBeVisible();
   });
@@ -364,7 +395,11 @@ test('citations: Sources lists the documents; opening one shows its excerpt and 
   await expect(sources.getByText('Refunds are issued within 14 days')).toBeHidden();
 });
 
-test('feedback: like and dislike are sent, pressed, cleared by a second press, and survive a reload', async ({ page, openHostPage, mock }) => {
+test('feedback: like and dislike are sent, pressed, cleared by a second press, and survive a reload', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   const control = mockControl(mock);
   await openChat(page, openHostPage, mock.url, 'demo-chat');
   await ask(page, 'rate this');
@@ -377,10 +412,14 @@ test('feedback: like and dislike are sent, pressed, cleared by a second press, a
   // The answer's message id, as the widget knows it (it asked for its follow-ups).
   await expect(chat(page).getByRole('list', { name: 'Suggested questions' }).getByRole('button')).toHaveCount(3);
   const passport = (await chatRequests(mock, 'rate this'))[0]!.headers['x-app-passport'];
-  const suggested = (await control.requests('/api/messages/')).filter((r) => r.path.endsWith('/suggested-questions') && r.headers['x-app-passport'] === passport);
+  const suggested = (await control.requests('/api/messages/')).filter(
+    (r) => r.path.endsWith('/suggested-questions') && r.headers['x-app-passport'] === passport,
+  );
   const messageId = /^\/api\/messages\/([0-9a-f-]{36})\/suggested-questions$/.exec(suggested[suggested.length - 1]!.path)![1]!;
   const feedbacks = async () =>
-    (await control.requests('/api/messages/')).filter((r) => r.method === 'POST' && r.path === `/api/messages/${messageId}/feedbacks`).map((r) => r.body);
+    (await control.requests('/api/messages/'))
+      .filter((r) => r.method === 'POST' && r.path === `/api/messages/${messageId}/feedbacks`)
+      .map((r) => r.body);
 
   await like.click();
   await expect(like).toHaveAttribute('aria-pressed', 'true');
@@ -395,7 +434,9 @@ test('feedback: like and dislike are sent, pressed, cleared by a second press, a
   await expect(dislike).toHaveAttribute('aria-pressed', 'true');
   await expect(like).toHaveAttribute('aria-pressed', 'false');
   await expect.poll(feedbacks).toEqual([{ rating: 'like' }, { rating: null }, { rating: 'dislike' }]);
-  const statuses = (await control.requests('/api/messages/')).filter((r) => r.path === `/api/messages/${messageId}/feedbacks`).map((r) => r.status);
+  const statuses = (await control.requests('/api/messages/'))
+    .filter((r) => r.path === `/api/messages/${messageId}/feedbacks`)
+    .map((r) => r.status);
   expect(statuses).toEqual([200, 200, 200]);
 
   await page.reload();
@@ -408,7 +449,11 @@ test('feedback: like and dislike are sent, pressed, cleared by a second press, a
   expect(history.length).toBeGreaterThanOrEqual(1);
 });
 
-test('regenerate: a new answer to the same question in the same conversation, "1 / 2" switches between them, and a reload shows the newest as 2 / 2', async ({ page, openHostPage, mock }) => {
+test('regenerate: a new answer to the same question in the same conversation, "1 / 2" switches between them, and a reload shows the newest as 2 / 2', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   const control = mockControl(mock);
   const question = 'What is your refund policy?';
   // The mock's answer to a question is always the same text; a first answer stopped part-way
@@ -478,7 +523,9 @@ test('regenerate a later answer: same parent, same conversation, and a reload ke
   await lastAnswer(page).getByRole('button', { name: 'Regenerate answer' }).click();
   await done(page);
   await expect(turns(page)).toHaveCount(2);
-  const [a, b] = (await chatRequests(mock, 'second question')).map((r) => r.body as { conversation_id: string; parent_message_id: string | null });
+  const [a, b] = (await chatRequests(mock, 'second question')).map(
+    (r) => r.body as { conversation_id: string; parent_message_id: string | null },
+  );
   expect(a!.parent_message_id).toMatch(/^[0-9a-f-]{36}$/);
   expect(b!.parent_message_id).toBe(a!.parent_message_id);
   expect(b!.conversation_id).toBe(a!.conversation_id);
@@ -499,7 +546,9 @@ test('follow-ups: three suggested questions after an answer; one click asks it',
   const chips = chat(page).getByRole('list', { name: 'Suggested questions' }).getByRole('button');
   await expect(chips).toHaveText(['Can you tell me more about "opening hours"?', 'Show me some markdown', 'Answer with citations']);
   const passport = (await chatRequests(mock, 'opening hours'))[0]!.headers['x-app-passport'];
-  const calls = (await control.requests('/api/messages/')).filter((r) => r.method === 'GET' && r.path.endsWith('/suggested-questions') && r.headers['x-app-passport'] === passport);
+  const calls = (await control.requests('/api/messages/')).filter(
+    (r) => r.method === 'GET' && r.path.endsWith('/suggested-questions') && r.headers['x-app-passport'] === passport,
+  );
   expect(calls.length).toBeGreaterThanOrEqual(1);
   const messageId = /^\/api\/messages\/([0-9a-f-]{36})\/suggested-questions$/.exec(calls[calls.length - 1]!.path)![1];
 
@@ -517,7 +566,11 @@ test('follow-ups: three suggested questions after an answer; one click asks it',
   await expect(chips.first()).toHaveText('Can you tell me more about "Answer with citations"?');
 });
 
-test('think: the <think> section is a collapsible Thinking section, open while thinking, never raw text', async ({ page, openHostPage, mock }) => {
+test('think: the <think> section is a collapsible Thinking section, open while thinking, never raw text', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   await mockControl(mock).settings({ tokenDelayMs: 100 });
   await openChat(page, openHostPage, mock.url, 'demo-chat');
   await ask(page, 'What do you think?');
@@ -550,11 +603,17 @@ test('annotation: the reply carries the "edited" badge', async ({ page, openHost
   await openChat(page, openHostPage, mock.url, 'demo-chat');
   await ask(page, 'annotation please');
   await done(page);
-  await expect(body(lastAnswer(page))).toHaveText('This reply comes from an annotation that a human curated in Dify, sent one character at a time.');
+  await expect(body(lastAnswer(page))).toHaveText(
+    'This reply comes from an annotation that a human curated in Dify, sent one character at a time.',
+  );
   await expect(lastAnswer(page).getByText('Answer edited by Acme Admin')).toBeVisible();
 });
 
-test('screen readers: the conversation is a log, and a long streamed answer is announced once, when finished', async ({ page, openHostPage, mock }) => {
+test('screen readers: the conversation is a log, and a long streamed answer is announced once, when finished', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   await mockControl(mock).settings({ tokenDelayMs: 20 });
   await openChat(page, openHostPage, mock.url, 'demo-chat');
   const log = chat(page).getByRole('log', { name: 'Acme Support (chat)' });
@@ -593,15 +652,33 @@ test('screen readers: the conversation is a log, and a long streamed answer is a
   expect(announced[0]!.length).toBeLessThanOrEqual(301);
 });
 
-test('sticky scroll: a streaming answer keeps the view at the bottom until the visitor scrolls up; "Jump to latest" returns', async ({ page, openHostPage, mock }) => {
+test('sticky scroll: a streaming answer keeps the view at the bottom until the visitor scrolls up; "Jump to latest" returns', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   await mockControl(mock).settings({ tokenDelayMs: 30 });
   await openChat(page, openHostPage, mock.url, 'demo-chat');
   const scroller = chat(page).locator('.conversation');
-  const metrics = () => scroller.evaluate((el) => ({ top: el.scrollTop, height: el.scrollHeight, client: el.clientHeight, gap: el.scrollHeight - el.scrollTop - el.clientHeight }));
+  const metrics = () =>
+    scroller.evaluate((el) => ({
+      top: el.scrollTop,
+      height: el.scrollHeight,
+      client: el.clientHeight,
+      gap: el.scrollHeight - el.scrollTop - el.clientHeight,
+    }));
   await ask(page, 'Tell me something long');
   await expect(lastAnswer(page)).toHaveAttribute('data-status', 'streaming');
   // Content grows well past the window, and the view follows it.
-  await expect.poll(async () => { const m = await metrics(); return m.height - m.client; }, { timeout: 10_000 }).toBeGreaterThan(600);
+  await expect
+    .poll(
+      async () => {
+        const m = await metrics();
+        return m.height - m.client;
+      },
+      { timeout: 10_000 },
+    )
+    .toBeGreaterThan(600);
   for (let i = 0; i < 3; i++) {
     expect((await metrics()).gap).toBeLessThanOrEqual(2);
     await page.waitForTimeout(150);
@@ -645,7 +722,11 @@ async function markdownAnswerAtBottom(page: Page, openHostPage: Open, mockUrl: s
   return { scroller, gap };
 }
 
-test('sticky scroll: our own scroll to the bottom, reported after more content came in, does not let go of the bottom', async ({ page, openHostPage, mock }) => {
+test('sticky scroll: our own scroll to the bottom, reported after more content came in, does not let go of the bottom', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   const { scroller, gap } = await markdownAnswerAtBottom(page, openHostPage, mock.url);
   // Still following, a few pixels up (within the sticky zone), as after a small wheel movement.
   await scroller.evaluate((el) => (el.scrollTop = el.scrollHeight - el.clientHeight - 10));

@@ -37,7 +37,11 @@ test('ask: the answer streams in after a typing indicator, then follow-ups are o
   await expect(page.getByRole('list', { name: 'Suggested questions' }).getByRole('button')).toHaveCount(3);
 });
 
-test('the welcome shows the opening statement with inputs filled in, and a chip asks its question', async ({ page, openHostPage, mock }) => {
+test('the welcome shows the opening statement with inputs filled in, and a chip asks its question', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   await openChat(page, openHostPage, mock.url, { inputs: { name: 'Grace' }, systemVariables: { user_id: uniqueUser() } });
   await expect(page.getByText(/^Hi Grace!/)).toBeVisible();
   const chip = page.getByRole('button', { name: 'Answer with citations' });
@@ -46,7 +50,11 @@ test('the welcome shows the opening statement with inputs filled in, and a chip 
   await expect(lastAnswer(page)).toHaveAttribute('data-status', 'done');
 });
 
-test('inputs reach the request body; user_id reaches the passport call; the passport is sent both ways', async ({ page, openHostPage, mock }) => {
+test('inputs reach the request body; user_id reaches the passport call; the passport is sent both ways', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   const user = uniqueUser();
   await openChat(page, openHostPage, mock.url, { inputs: { name: 'Ada' }, systemVariables: { user_id: user } });
   await ask(page, 'hello');
@@ -56,7 +64,13 @@ test('inputs reach the request body; user_id reaches the passport call; the pass
   expect(passport).toBeTruthy();
   const chat = requests.filter((r) => r.path === '/api/chat-messages' && (r.body as { query?: string })?.query === 'hello');
   expect(chat).toHaveLength(1);
-  expect(chat[0]!.body).toMatchObject({ response_mode: 'streaming', conversation_id: '', inputs: { name: 'Ada' }, files: [], parent_message_id: null });
+  expect(chat[0]!.body).toMatchObject({
+    response_mode: 'streaming',
+    conversation_id: '',
+    inputs: { name: 'Ada' },
+    files: [],
+    parent_message_id: null,
+  });
   expect(chat[0]!.headers['x-app-code']).toBe('demo-chat');
   expect(chat[0]!.headers['x-app-passport']).toMatch(/^ey/);
   expect(chat[0]!.headers.authorization).toBe(`Bearer ${chat[0]!.headers['x-app-passport']}`);
@@ -84,7 +98,9 @@ test('a reload continues the conversation with its history, with the same visito
   await ask(page, 'second question');
   await expect(turns(page)).toHaveCount(2);
   await expect(lastAnswer(page)).toHaveAttribute('data-status', 'done');
-  const second = (await mockControl(mock).requests('/api/chat-messages')).filter((r) => (r.body as { query?: string })?.query === 'second question');
+  const second = (await mockControl(mock).requests('/api/chat-messages')).filter(
+    (r) => (r.body as { query?: string })?.query === 'second question',
+  );
   expect((second[0]!.body as { conversation_id: string }).conversation_id).toMatch(/^[0-9a-f-]{36}$/);
   expect((second[0]!.body as { parent_message_id: string | null }).parent_message_id).toMatch(/^[0-9a-f-]{36}$/);
 
@@ -116,10 +132,16 @@ test('new conversation: back to the welcome, and the next question starts a new 
 test('systemVariables.conversation_id opens that conversation and hides "new conversation"', async ({ page, openHostPage, mock }) => {
   const user = uniqueUser();
   // Make a conversation as this user through the API, then pin it from the config.
-  const passport = (await (await fetch(`${mock.url}/api/passport?user_id=${user}`, { headers: { 'X-App-Code': 'demo-chat' } })).json()) as { access_token: string };
+  const passport = (await (await fetch(`${mock.url}/api/passport?user_id=${user}`, { headers: { 'X-App-Code': 'demo-chat' } })).json()) as {
+    access_token: string;
+  };
   const headers = { 'X-App-Code': 'demo-chat', 'X-App-Passport': passport.access_token, 'content-type': 'application/json' };
   const made = (await (
-    await fetch(`${mock.url}/api/chat-messages`, { method: 'POST', headers, body: JSON.stringify({ inputs: {}, query: 'pinned question', response_mode: 'blocking', conversation_id: '' }) })
+    await fetch(`${mock.url}/api/chat-messages`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ inputs: {}, query: 'pinned question', response_mode: 'blocking', conversation_id: '' }),
+    })
   ).json()) as { conversation_id: string };
 
   await openChat(page, openHostPage, mock.url, { systemVariables: { user_id: user, conversation_id: made.conversation_id } });
@@ -131,12 +153,18 @@ test('systemVariables.conversation_id opens that conversation and hides "new con
 
 test('older messages load when the visitor scrolls up (first_id paging)', async ({ page, openHostPage, mock }) => {
   const user = uniqueUser();
-  const passport = (await (await fetch(`${mock.url}/api/passport?user_id=${user}`, { headers: { 'X-App-Code': 'demo-chat' } })).json()) as { access_token: string };
+  const passport = (await (await fetch(`${mock.url}/api/passport?user_id=${user}`, { headers: { 'X-App-Code': 'demo-chat' } })).json()) as {
+    access_token: string;
+  };
   const headers = { 'X-App-Code': 'demo-chat', 'X-App-Passport': passport.access_token, 'content-type': 'application/json' };
   let conversation = '';
   for (let i = 1; i <= 25; i++) {
     const r = (await (
-      await fetch(`${mock.url}/api/chat-messages`, { method: 'POST', headers, body: JSON.stringify({ inputs: {}, query: `question ${i}`, response_mode: 'blocking', conversation_id: conversation }) })
+      await fetch(`${mock.url}/api/chat-messages`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ inputs: {}, query: `question ${i}`, response_mode: 'blocking', conversation_id: conversation }),
+      })
     ).json()) as { conversation_id: string };
     conversation = r.conversation_id;
   }
@@ -150,7 +178,9 @@ test('older messages load when the visitor scrolls up (first_id paging)', async 
   const list = page.locator('#dify-chatbot-bubble-window .conversation');
   await expect.poll(() => list.evaluate((el) => el.scrollTop)).toBeGreaterThan(200);
   await expect(turns(page).nth(5)).toBeInViewport();
-  const paging = (await mockControl(mock).requests('/api/messages')).filter((r) => r.query.conversation_id === conversation && r.query.first_id);
+  const paging = (await mockControl(mock).requests('/api/messages')).filter(
+    (r) => r.query.conversation_id === conversation && r.query.first_id,
+  );
   expect(paging.length).toBeGreaterThanOrEqual(1);
 });
 
@@ -164,11 +194,27 @@ test('the draft survives a reload', async ({ page, openHostPage, mock }) => {
 
 test.describe('faults: a clear message, and Retry succeeds', () => {
   const cases: Array<{ name: string; fault: Record<string, unknown>; message: RegExp }> = [
-    { name: '400 invalid_param', fault: { kind: 'invalid-param', message: 'topic is required in input form' }, message: /could not be sent: topic is required in input form/ },
-    { name: '429 too_many_requests beyond the automatic retries', fault: { kind: 'too-many-requests', times: 4 }, message: /busy right now/ },
-    { name: '500 beyond the automatic retries', fault: { kind: 'server-error', status: 500, times: 4 }, message: /went wrong on the server/ },
+    {
+      name: '400 invalid_param',
+      fault: { kind: 'invalid-param', message: 'topic is required in input form' },
+      message: /could not be sent: topic is required in input form/,
+    },
+    {
+      name: '429 too_many_requests beyond the automatic retries',
+      fault: { kind: 'too-many-requests', times: 4 },
+      message: /busy right now/,
+    },
+    {
+      name: '500 beyond the automatic retries',
+      fault: { kind: 'server-error', status: 500, times: 4 },
+      message: /went wrong on the server/,
+    },
     { name: "a proxy's HTML 502 page", fault: { kind: 'html-error', status: 502, times: 4 }, message: /unexpected response/ },
-    { name: 'error event mid-stream', fault: { kind: 'error-event', afterEvents: 2 }, message: /model could not answer: \[openai\] Rate Limit Error/ },
+    {
+      name: 'error event mid-stream',
+      fault: { kind: 'error-event', afterEvents: 2 },
+      message: /model could not answer: \[openai\] Rate Limit Error/,
+    },
     { name: 'stream cut mid-answer', fault: { kind: 'cut', afterEvents: 3 }, message: /connection|offline|cut off/i },
   ];
   for (const { name, fault, message } of cases) {
@@ -217,7 +263,7 @@ test.describe('faults: a clear message, and Retry succeeds', () => {
   });
 });
 
-test.describe('theme from the site (PROTOCOL §5.8)', () => {
+test.describe('theme from the site (docs/PROTOCOL.md §5.8)', () => {
   test('chat_color_theme colours the header and the send button', async ({ page, openHostPage, mock }) => {
     await mockControl(mock).app('demo-chat', { site: { chat_color_theme: '#E11D48', chat_color_theme_inverted: false } });
     try {

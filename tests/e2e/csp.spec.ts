@@ -4,7 +4,7 @@ import { strictPage, watchCsp, type StrictPageOptions } from './support/csp-page
 import { mockControl, uniqueUser } from './support/mock-control.ts';
 
 /*
- * DESIGN.md §5: the widget must work on pages with a strict Content-Security-Policy — styles through
+ * docs/ARCHITECTURE.md §5: the widget must work on pages with a strict Content-Security-Policy — styles through
  * constructable stylesheets (or a <style nonce> fallback), no inline scripts or style attributes,
  * no eval, no HTML strings (Trusted Types) — and must not trigger a single violation report.
  */
@@ -20,11 +20,11 @@ test.beforeEach(async ({ mock }) => {
 async function useTheWholeWidget(page: Page) {
   await expect(widget.bubble(page)).toBeVisible();
   // Styled: Dify's 48px bubble in its default colour, not an unstyled button.
-  expect(await widget.bubbleHost(page).evaluate((el) => [el.getBoundingClientRect().width, el.getBoundingClientRect().height, getComputedStyle(el).backgroundColor])).toEqual([
-    48,
-    48,
-    'rgb(21, 94, 239)',
-  ]);
+  expect(
+    await widget
+      .bubbleHost(page)
+      .evaluate((el) => [el.getBoundingClientRect().width, el.getBoundingClientRect().height, getComputedStyle(el).backgroundColor]),
+  ).toEqual([48, 48, 'rgb(21, 94, 239)']);
   await widget.bubble(page).click();
   const win = widget.window(page);
   await expect(win.getByRole('heading', { name: 'Acme Support (chat)' })).toBeVisible();
@@ -45,7 +45,9 @@ async function useTheWholeWidget(page: Page) {
   // The image from the Dify server loaded (img-src allows it) and was not blocked.
   const image = answer.getByRole('img', { name: 'A small test image' });
   await expect(image).toBeVisible();
-  await expect.poll(() => image.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+  await expect
+    .poll(() => image.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth))
+    .toBeGreaterThan(0);
 
   // Sources come with the answer-extras part: one more script (nonce, Trusted Types) and sheet.
   await widget.composer(page).fill('Answer with citations');
@@ -55,7 +57,7 @@ async function useTheWholeWidget(page: Page) {
   await expect(sources).toHaveCSS('border-top-style', 'solid');
 }
 
-async function expectNoViolations(page: Page, watch: ReturnType<typeof watchCsp>) {
+async function expectNoViolations(watch: ReturnType<typeof watchCsp>) {
   const { violations, errors, refused } = await watch.read();
   expect(violations, 'securitypolicyviolation events').toEqual([]);
   expect(errors, 'uncaught errors on the page').toEqual([]);
@@ -88,11 +90,15 @@ for (const variant of VARIANTS) {
       ...variant.options,
     });
     await useTheWholeWidget(page);
-    await expectNoViolations(page, watch);
+    await expectNoViolations(watch);
   });
 }
 
-test('the collector works: an inline style attribute written as HTML is reported (guards against a silent harness)', async ({ page, site, mock }) => {
+test('the collector works: an inline style attribute written as HTML is reported (guards against a silent harness)', async ({
+  page,
+  site,
+  mock,
+}) => {
   const watch = await openStrict(page, site, { mockUrl: mock.url, config: { token: 'demo-chat', baseUrl: mock.url } });
   await expect(widget.bubble(page)).toBeVisible();
   await page.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<p style="color: red">styled by HTML</p>'));
@@ -128,16 +134,22 @@ test.describe('without constructable stylesheets', () => {
       expect(nonces.length).toBeGreaterThan(0);
       expect(new Set(nonces)).toEqual(new Set(['abc']));
     }
-    await expectNoViolations(page, watch);
+    await expectNoViolations(watch);
   });
 
-  test('without the nonce in the config the same page refuses the styles (the nonce is what makes it work)', async ({ page, site, mock }) => {
+  test('without the nonce in the config the same page refuses the styles (the nonce is what makes it work)', async ({
+    page,
+    site,
+    mock,
+  }) => {
     const watch = await openStrict(page, site, {
       mockUrl: mock.url,
       config: { token: 'demo-chat', baseUrl: mock.url },
       directives: { 'style-src': "'nonce-abc'" },
     });
     await expect(widget.bubbleHost(page)).toBeAttached();
-    await expect.poll(async () => (await watch.read()).violations.some((v) => (v as { directive: string }).directive.startsWith('style-src'))).toBe(true);
+    await expect
+      .poll(async () => (await watch.read()).violations.some((v) => (v as { directive: string }).directive.startsWith('style-src')))
+      .toBe(true);
   });
 });

@@ -24,7 +24,9 @@ test.describe('what the visitor sees when things go wrong', () => {
     await expect(page.getByRole('status').filter({ hasText: /busy\. Trying again in [12] s/ })).toBeVisible();
     await expect(lastAnswer(page)).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
     await expect(page.getByText(/Trying again in/)).toHaveCount(0);
-    const sent = (await mockControl(mock).requests('/api/chat-messages')).filter((r) => (r.body as { query?: string })?.query === 'are you busy');
+    const sent = (await mockControl(mock).requests('/api/chat-messages')).filter(
+      (r) => (r.body as { query?: string })?.query === 'are you busy',
+    );
     expect(sent).toHaveLength(3);
   });
 
@@ -49,7 +51,9 @@ test.describe('what the visitor sees when things go wrong', () => {
     await expect(lastAnswer(page)).toHaveAttribute('data-status', 'interrupted');
     expect((await lastAnswer(page).locator('.dcb-md').innerText()).length).toBeGreaterThan(0);
     await page.waitForTimeout(500);
-    const sent = (await mockControl(mock).requests('/api/chat-messages')).filter((r) => (r.body as { query?: string })?.query === 'Tell me something long');
+    const sent = (await mockControl(mock).requests('/api/chat-messages')).filter(
+      (r) => (r.body as { query?: string })?.query === 'Tell me something long',
+    );
     expect(sent).toHaveLength(1);
   });
 
@@ -120,7 +124,11 @@ test.describe('what the visitor sees when things go wrong', () => {
   });
 });
 
-test('nothing for 60 s (not even a ping): the stalled request is aborted, a timeout message, Retry', async ({ page, openHostPage, mock }) => {
+test('nothing for 60 s (not even a ping): the stalled request is aborted, a timeout message, Retry', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   await page.clock.install();
   await openHostPage({ config: { token: 'demo-chat', baseUrl: mock.url, prefetch: false, systemVariables: { user_id: uniqueUser() } } });
   await page.clock.resume();
@@ -151,7 +159,11 @@ test('destroy() removes everything; a second mount works and can be destroyed to
   await page.evaluate(() => (window as unknown as { difyChatbot: { destroy(): void } }).difyChatbot.destroy());
   await expect(page.locator('#dify-chatbot-bubble-button, #dify-chatbot-bubble-window')).toHaveCount(0);
   // The stream was stopped: the mock sees no running task for long.
-  await expect.poll(async () => ((await (await fetch(`${mock.url}/__mock/state`)).json()) as { runningTasks: string[] }).runningTasks.length, { timeout: 10_000 }).toBe(0);
+  await expect
+    .poll(async () => ((await (await fetch(`${mock.url}/__mock/state`)).json()) as { runningTasks: string[] }).runningTasks.length, {
+      timeout: 10_000,
+    })
+    .toBe(0);
   await page.keyboard.press('Escape');
   await page.setViewportSize({ width: 900, height: 700 });
 

@@ -5,7 +5,7 @@ import { mockControl, uniqueUser } from './support/mock-control.ts';
 import { ALL_PAYLOADS, auditWidget, installXssTraps, PAYLOADS, rewriteResponses, rewriteSse } from './support/xss-audit.ts';
 
 /*
- * The XSS battery (DESIGN.md §3 markdown: "No HTML string is ever put into the DOM"): hostile text in
+ * The XSS battery (docs/ARCHITECTURE.md §3 markdown: "No HTML string is ever put into the DOM"): hostile text in
  * every place server, model or config text reaches the widget. Each test renders it all, then
  * asserts: nothing executed (alert/confirm/prompt/print and window.__xssHit are trapped, dialogs
  * watched); no script, iframe, object, embed, form, math or foreign SVG appeared in either shadow
@@ -13,7 +13,10 @@ import { ALL_PAYLOADS, auditWidget, installXssTraps, PAYLOADS, rewriteResponses,
  * tel; and the hostile text is visible as literal text where the widget shows that field.
  */
 
-const APPS = JSON.parse(readFileSync('demo/apps.json', 'utf8')) as Record<string, { site: Record<string, unknown>; parameters: Record<string, unknown> }>;
+const APPS = JSON.parse(readFileSync('demo/apps.json', 'utf8')) as Record<
+  string,
+  { site: Record<string, unknown>; parameters: Record<string, unknown> }
+>;
 const panel = (page: Page) => page.locator('#dify-chatbot-bubble-window .panel');
 const lastAnswer = (page: Page) => page.locator('#dify-chatbot-bubble-window .turn .answer').last();
 
@@ -23,7 +26,12 @@ test.beforeEach(async ({ mock }) => {
 });
 
 /** Patches an app's /api/site and /api/parameters for one test, then puts the demo values back. */
-async function withApp(mockUrl: { url: string }, code: string, change: { site?: Record<string, unknown>; parameters?: Record<string, unknown> }, body: () => Promise<void>) {
+async function withApp(
+  mockUrl: { url: string },
+  code: string,
+  change: { site?: Record<string, unknown>; parameters?: Record<string, unknown> },
+  body: () => Promise<void>,
+) {
   const control = mockControl(mockUrl as never);
   const original = APPS[code]!;
   await control.app(code, change);
@@ -32,7 +40,8 @@ async function withApp(mockUrl: { url: string }, code: string, change: { site?: 
   } finally {
     const restore: Record<string, unknown> = {};
     if (change.site) restore.site = Object.fromEntries(Object.keys(change.site).map((k) => [k, original.site[k] ?? null]));
-    if (change.parameters) restore.parameters = Object.fromEntries(Object.keys(change.parameters).map((k) => [k, original.parameters[k] ?? null]));
+    if (change.parameters)
+      restore.parameters = Object.fromEntries(Object.keys(change.parameters).map((k) => [k, original.parameters[k] ?? null]));
     await control.app(code, restore);
   }
 }
@@ -64,7 +73,11 @@ async function expectNothingRan(page: Page, traps: { dialogs: string[] }) {
   expect(report.elements).toBeGreaterThan(20);
 }
 
-test('answers: the `xss` battery streamed as markdown, a hostile question, its think block and follow-ups all stay text', async ({ page, openHostPage, mock }) => {
+test('answers: the `xss` battery streamed as markdown, a hostile question, its think block and follow-ups all stay text', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   const traps = await installXssTraps(page);
   await openChat(page, openHostPage, { token: 'demo-chat', baseUrl: mock.url });
   const question = `xss think ${PAYLOADS.img} ${PAYLOADS.svg}`;
@@ -93,7 +106,11 @@ test('answers: the `xss` battery streamed as markdown, a hostile question, its t
   await expectNothingRan(page, traps);
 });
 
-test('site and parameters: title, placeholder, icon, theme, opening statement, suggested questions, description, copyright, disclaimer', async ({ page, openHostPage, mock }) => {
+test('site and parameters: title, placeholder, icon, theme, opening statement, suggested questions, description, copyright, disclaimer', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   const traps = await installXssTraps(page);
   const site = {
     title: PAYLOADS.img,
@@ -137,7 +154,10 @@ test('site and parameters: title, placeholder, icon, theme, opening statement, s
 
 test('site icon: a javascript: or SVG data: icon URL is never loaded', async ({ page, openHostPage, mock }) => {
   const traps = await installXssTraps(page);
-  for (const icon_url of [`javascript:alert('icon')`, `data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg" onload="alert('icon')"/>`]) {
+  for (const icon_url of [
+    `javascript:alert('icon')`,
+    `data:image/svg+xml,<svg xmlns="http://www.w3.org/2000/svg" onload="alert('icon')"/>`,
+  ]) {
     await withApp(mock, 'demo-chat', { site: { icon_type: 'image', icon_url } }, async () => {
       await openChat(page, openHostPage, { token: 'demo-chat', baseUrl: mock.url });
       await expect(panel(page).getByRole('heading', { name: 'Acme Support (chat)' })).toBeVisible();
@@ -147,7 +167,11 @@ test('site icon: a javascript: or SVG data: icon URL is never loaded', async ({ 
   }
 });
 
-test('agent tool steps: hostile tool names, labels, inputs, observations, icons and file URLs (injected: the mock has no hostile tools)', async ({ page, openHostPage, mock }) => {
+test('agent tool steps: hostile tool names, labels, inputs, observations, icons and file URLs (injected: the mock has no hostile tools)', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   const traps = await installXssTraps(page);
   const label = `${PAYLOADS.img} Current Time`;
   await rewriteResponses(page, /\/api\/chat-messages$/, (body) =>
@@ -166,7 +190,12 @@ test('agent tool steps: hostile tool names, labels, inputs, observations, icons 
     }),
   );
   await rewriteResponses(page, /\/api\/meta$/, () =>
-    JSON.stringify({ tool_icons: { current_time: `javascript:alert('icon')`, image_generator: { content: PAYLOADS.img, background: 'red;x:url(javascript:alert(1))' } } }),
+    JSON.stringify({
+      tool_icons: {
+        current_time: `javascript:alert('icon')`,
+        image_generator: { content: PAYLOADS.img, background: 'red;x:url(javascript:alert(1))' },
+      },
+    }),
   );
   await openChat(page, openHostPage, { token: 'demo-agent', baseUrl: mock.url });
   await ask(page, 'What time is it? Also draw me an image');
@@ -183,7 +212,11 @@ test('agent tool steps: hostile tool names, labels, inputs, observations, icons 
   await expectNothingRan(page, traps);
 });
 
-test('citations: hostile document names, dataset names and excerpts (injected: the mock has fixed citations)', async ({ page, openHostPage, mock }) => {
+test('citations: hostile document names, dataset names and excerpts (injected: the mock has fixed citations)', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   const traps = await installXssTraps(page);
   await rewriteResponses(page, /\/api\/chat-messages$/, (body) =>
     rewriteSse(body, (event) => {
@@ -212,7 +245,11 @@ test('citations: hostile document names, dataset names and excerpts (injected: t
   await expectNothingRan(page, traps);
 });
 
-test('config: hostile user name, a javascript: avatar (refused with a warning), an avatar URL full of markup, hostile inputs', async ({ page, openHostPage, mock }) => {
+test('config: hostile user name, a javascript: avatar (refused with a warning), an avatar URL full of markup, hostile inputs', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   const traps = await installXssTraps(page);
   const warnings: string[] = [];
   page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
@@ -231,7 +268,10 @@ test('config: hostile user name, a javascript: avatar (refused with a warning), 
   await openChat(page, openHostPage, {
     token: 'demo-chat',
     baseUrl: mock.url,
-    userVariables: { name: PAYLOADS.quoted, avatar_url: `${mock.url}/files/tools/avatar.png?x=${encodeURIComponent(PAYLOADS.quoted)}&y=${PAYLOADS.quoted}` },
+    userVariables: {
+      name: PAYLOADS.quoted,
+      avatar_url: `${mock.url}/files/tools/avatar.png?x=${encodeURIComponent(PAYLOADS.quoted)}&y=${PAYLOADS.quoted}`,
+    },
   });
   await ask(page, 'hello again');
   const avatar = panel(page).locator('img.avatar').last();
@@ -240,7 +280,11 @@ test('config: hostile user name, a javascript: avatar (refused with a warning), 
   await expectNothingRan(page, traps);
 });
 
-test('server error messages: a hostile error event mid-stream and a hostile 400 body show as text', async ({ page, openHostPage, mock }) => {
+test('server error messages: a hostile error event mid-stream and a hostile 400 body show as text', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   const traps = await installXssTraps(page);
   await openChat(page, openHostPage, { token: 'demo-chat', baseUrl: mock.url });
   await mockControl(mock).fault({ kind: 'error-event', afterEvents: 2, message: `Model failed: ${PAYLOADS.img}` });
@@ -250,7 +294,9 @@ test('server error messages: a hostile error event mid-stream and a hostile 400 
   await widget.composer(page).fill('second');
   await widget.composer(page).press('Enter');
   await expect(page.locator('#dify-chatbot-bubble-window .turn')).toHaveCount(2);
-  await expect(page.locator('#dify-chatbot-bubble-window .turn').last().getByRole('button', { name: 'Retry' })).toBeVisible({ timeout: 10_000 });
+  await expect(page.locator('#dify-chatbot-bubble-window .turn').last().getByRole('button', { name: 'Retry' })).toBeVisible({
+    timeout: 10_000,
+  });
   const text = await panel(page).innerText();
   // Where the widget shows the server's words, they are the literal text.
   if (text.includes('Model failed')) expect(text).toContain(`Model failed: ${PAYLOADS.img}`);
@@ -258,7 +304,11 @@ test('server error messages: a hostile error event mid-stream and a hostile 400 
   await expectNothingRan(page, traps);
 });
 
-test('the traps and the audit catch a renderer that lets HTML through (so a green run means something)', async ({ page, openHostPage, mock }) => {
+test('the traps and the audit catch a renderer that lets HTML through (so a green run means something)', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   const traps = await installXssTraps(page);
   await openChat(page, openHostPage, { token: 'demo-chat', baseUrl: mock.url });
   await expect(panel(page).locator('.welcome-text')).toBeVisible();

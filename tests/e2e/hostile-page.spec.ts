@@ -26,7 +26,9 @@ async function collectPageErrors(page: Page) {
     const w = window as unknown as { __pageErrors: string[] };
     w.__pageErrors = [];
     window.addEventListener('error', (e) => w.__pageErrors.push(`error: ${e.message}`));
-    window.addEventListener('unhandledrejection', (e) => w.__pageErrors.push(`unhandledrejection: ${String((e.reason as Error)?.message ?? e.reason)}`));
+    window.addEventListener('unhandledrejection', (e) =>
+      w.__pageErrors.push(`unhandledrejection: ${String((e.reason as Error)?.message ?? e.reason)}`),
+    );
   });
   return {
     /** Everything recorded, minus the messages the page produced on purpose. */
@@ -73,7 +75,11 @@ async function chatWorks(page: Page) {
 
 const config = (mockUrl: string) => ({ token: 'demo-chat', baseUrl: mockUrl, systemVariables: { user_id: uniqueUser('hostile') } });
 
-test("the page's own uncaught error and unhandled rejection do not stop the widget, and it adds none", async ({ page, openHostPage, mock }) => {
+test("the page's own uncaught error and unhandled rejection do not stop the widget, and it adds none", async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   const errors = await collectPageErrors(page);
   await openHostPage({
     config: config(mock.url),
@@ -96,7 +102,10 @@ test("the page's own uncaught error and unhandled rejection do not stop the widg
   );
   expect(await errors.unexpected()).toEqual({ recorded: [], uncaught: [] });
   const onerror = await page.evaluate(() => (window as unknown as { __onerror: string[] }).__onerror);
-  expect(onerror.every((m) => /page-own-/.test(m)), `window.onerror saw only the page's own errors: ${onerror.join(' | ')}`).toBe(true);
+  expect(
+    onerror.every((m) => /page-own-/.test(m)),
+    `window.onerror saw only the page's own errors: ${onerror.join(' | ')}`,
+  ).toBe(true);
 });
 
 /**
@@ -104,32 +113,48 @@ test("the page's own uncaught error and unhandled rejection do not stop the widg
  * in every for…in). Grouped so a failure names the culprit.
  */
 const POLLUTION: Array<{ name: string; objectProto?: Record<string, unknown>; arrayProto?: string[] }> = [
-  { name: 'Object.prototype.foo / .extend, Array.prototype.last / .contains', objectProto: { foo: 'polluted', extend: 'fn' }, arrayProto: ['last', 'contains'] },
+  {
+    name: 'Object.prototype.foo / .extend, Array.prototype.last / .contains',
+    objectProto: { foo: 'polluted', extend: 'fn' },
+    arrayProto: ['last', 'contains'],
+  },
   { name: "Object.prototype.event = 'message'", objectProto: { event: 'message' } },
   { name: "Object.prototype.status = 500, .code = 'x'", objectProto: { status: 500, code: 'x' } },
   {
     name: 'Object.prototype.message / .answer / .kind / .token / .error / .data',
-    objectProto: { message: 'polluted message', answer: 'polluted answer', kind: 'polluted', token: 'polluted-token', error: 'polluted error', data: 'polluted data' },
+    objectProto: {
+      message: 'polluted message',
+      answer: 'polluted answer',
+      kind: 'polluted',
+      token: 'polluted-token',
+      error: 'polluted error',
+      data: 'polluted data',
+    },
   },
 ];
 
 for (const pollution of POLLUTION) {
   test(`a page whose libraries polluted ${pollution.name}`, async ({ page, openHostPage, mock }) => {
     const errors = await collectPageErrors(page);
-    await page.addInitScript(({ objectProto, arrayProto }) => {
-      const proto = Object.prototype as Record<string, unknown>;
-      for (const [key, value] of Object.entries(objectProto)) proto[key] = value === 'fn' ? function polluted() {} : value;
-      for (const key of arrayProto) {
-        (Array.prototype as unknown as Record<string, unknown>)[key] = function polluted(this: unknown[]) {
-          return this[this.length - 1];
-        };
-      }
-    }, { objectProto: pollution.objectProto ?? {}, arrayProto: pollution.arrayProto ?? [] });
+    await page.addInitScript(
+      ({ objectProto, arrayProto }) => {
+        const proto = Object.prototype as Record<string, unknown>;
+        for (const [key, value] of Object.entries(objectProto)) proto[key] = value === 'fn' ? function polluted() {} : value;
+        for (const key of arrayProto) {
+          (Array.prototype as unknown as Record<string, unknown>)[key] = function polluted(this: unknown[]) {
+            return this[this.length - 1];
+          };
+        }
+      },
+      { objectProto: pollution.objectProto ?? {}, arrayProto: pollution.arrayProto ?? [] },
+    );
     await openHostPage({ config: config(mock.url) });
     await errors.explain(chatWorks(page));
     // The polluted values did not leak into what the widget shows or sends.
     await expect(page.locator('#dify-chatbot-bubble-window .panel')).not.toContainText('polluted');
-    const chat = (await mockControl(mock).requests('/api/chat-messages')).filter((r) => (r.body as { query?: string })?.query === 'What are your opening hours?');
+    const chat = (await mockControl(mock).requests('/api/chat-messages')).filter(
+      (r) => (r.body as { query?: string })?.query === 'What are your opening hours?',
+    );
     expect(JSON.stringify(chat.at(-1)?.body)).not.toContain('polluted');
     expect(await errors.unexpected()).toEqual({ recorded: [], uncaught: [] });
   });
@@ -157,7 +182,11 @@ test('a page that wrapped window.fetch to log every call: the widget goes throug
   expect(await errors.unexpected()).toEqual({ recorded: [], uncaught: [] });
 });
 
-test('a page whose fetch wrapper adds a CSRF header by spreading init.headers: the widget keeps its own headers', async ({ page, openHostPage, mock }) => {
+test('a page whose fetch wrapper adds a CSRF header by spreading init.headers: the widget keeps its own headers', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   const errors = await collectPageErrors(page);
   const sent: Record<string, string>[] = [];
   page.on('request', (r) => {
@@ -206,7 +235,11 @@ test('globals the widget might have used are taken: difyChatbot, h, preact, mark
   expect(await errors.unexpected(/^$/)).toEqual({ recorded: [], uncaught: [] });
 });
 
-test('a page with a <base href> deep in another path: the chat file still loads from where the embed script came from', async ({ page, openHostPage, mock }) => {
+test('a page with a <base href> deep in another path: the chat file still loads from where the embed script came from', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   const errors = await collectPageErrors(page);
   const failed: string[] = [];
   page.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
@@ -236,11 +269,13 @@ for (const mode of ['renders into its own shadow root', 'renders text into itsel
     // Whatever the page's class put into the element, the visitor sees the widget, not that.
     const renderedPageText = await page.evaluate(() =>
       ['dify-chatbot-bubble-button', 'dify-chatbot-bubble-window'].flatMap((id) =>
-        [...(document.getElementById(id)?.childNodes ?? [])].filter((n) => {
-          const range = document.createRange();
-          range.selectNodeContents(n);
-          return range.getClientRects().length > 0;
-        }).map((n) => n.textContent),
+        [...(document.getElementById(id)?.childNodes ?? [])]
+          .filter((n) => {
+            const range = document.createRange();
+            range.selectNodeContents(n);
+            return range.getClientRects().length > 0;
+          })
+          .map((n) => n.textContent),
       ),
     );
     expect(renderedPageText).toEqual([]);

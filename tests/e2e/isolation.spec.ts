@@ -14,7 +14,7 @@ import { mockControl } from './support/mock-control.ts';
 import { attachDiff, comparePngs, describeDiff, type PixelDiff } from './support/pixels.ts';
 
 /*
- * Isolation both ways (DESIGN.md §5): a host page's CSS must not change how the widget looks, and
+ * Isolation both ways (docs/ARCHITECTURE.md §5): a host page's CSS must not change how the widget looks, and
  * the widget must not change how the page looks.
  *
  * Tolerances: a pixel differs when any RGBA channel differs by more than 16 of 255 (absorbs
@@ -79,7 +79,13 @@ interface Reference {
 const references = new Map<string, Promise<Reference>>();
 
 /** The widget on plain pages (cached per worker): `css` is extra CSS the reference must carry. */
-function reference(browser: Browser, site: HostSite, mockUrl: string, viewport: { width: number; height: number }, css = ''): Promise<Reference> {
+function reference(
+  browser: Browser,
+  site: HostSite,
+  mockUrl: string,
+  viewport: { width: number; height: number },
+  css = '',
+): Promise<Reference> {
   let cached = references.get(css);
   if (!cached) {
     const shoot = async (background: string, clips?: { bubble: Box; window: Box }) => {
@@ -88,7 +94,11 @@ function reference(browser: Browser, site: HostSite, mockUrl: string, viewport: 
         await page.goto(
           site.add(
             hostPageHtml(
-              { config: { token: TOKEN, baseUrl: mockUrl }, body: BODY, head: `<style>html, body { background: ${background}; } ${css}</style>` },
+              {
+                config: { token: TOKEN, baseUrl: mockUrl },
+                body: BODY,
+                head: `<style>html, body { background: ${background}; } ${css}</style>`,
+              },
               mockUrl,
             ),
           ),
@@ -108,7 +118,14 @@ function reference(browser: Browser, site: HostSite, mockUrl: string, viewport: 
   return cached;
 }
 
-async function expectSamePixels(browser: Browser, testInfo: TestInfo, name: string, expected: Buffer, actual: Buffer, ignore: [Buffer, Buffer]) {
+async function expectSamePixels(
+  browser: Browser,
+  testInfo: TestInfo,
+  name: string,
+  expected: Buffer,
+  actual: Buffer,
+  ignore: [Buffer, Buffer],
+) {
   const diff: PixelDiff = await comparePngs(browser, expected, actual, { threshold: THRESHOLD, ignoreWhereDiffer: ignore });
   await attachDiff(testInfo, name, expected, actual, diff);
   expect(diff.sizeMismatch, `${name}: ${describeDiff(diff)}`).toBeUndefined();
@@ -135,7 +152,10 @@ const CASES: HostileCase[] = [
     reference: '#dify-chatbot-bubble-button { background-color: yellow !important; }',
   },
   { name: '`* { …every other inherited text property… !important }`', css: () => UNIVERSAL_INHERITED },
-  { name: 'element selectors (`button, div, p, svg, span, textarea, ul, li…`) with !important, `[hidden] { display: block }`', css: () => ELEMENT_SELECTORS },
+  {
+    name: 'element selectors (`button, div, p, svg, span, textarea, ul, li…`) with !important, `[hidden] { display: block }`',
+    css: () => ELEMENT_SELECTORS,
+  },
   { name: '`html { font-size: 10px }` and inherited body text styles', css: () => ROOT_FONT_SIZE },
   { name: "Eric Meyer's reset and modern-normalize", css: () => MEYER_RESET + modernNormalize() },
   { name: "Bootstrap 5's bootstrap.min.css", css: bootstrapCss },
@@ -195,8 +215,24 @@ async function answerStyles(page: Page) {
   await expect(answer).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
   return answer.evaluate((root) => {
     const props = [
-      'font-size', 'font-family', 'font-weight', 'font-style', 'line-height', 'color', 'background-color', 'margin', 'padding',
-      'border', 'letter-spacing', 'word-spacing', 'text-transform', 'text-align', 'text-indent', 'white-space', 'display', 'list-style-type',
+      'font-size',
+      'font-family',
+      'font-weight',
+      'font-style',
+      'line-height',
+      'color',
+      'background-color',
+      'margin',
+      'padding',
+      'border',
+      'letter-spacing',
+      'word-spacing',
+      'text-transform',
+      'text-align',
+      'text-indent',
+      'white-space',
+      'display',
+      'list-style-type',
     ];
     return [root, ...root.querySelectorAll('*')].map((el) => {
       const s = getComputedStyle(el);
@@ -216,7 +252,13 @@ test.describe('page CSS must not change how answers render', () => {
     { name: '`html { font-size: 10px }`', css: ROOT_FONT_SIZE },
     { name: '`* { … !important }` on everything', css: UNIVERSAL_IMPORTANT + UNIVERSAL_INHERITED },
   ]) {
-    test(`a markdown answer (headings, lists, table, code, quote) has the same computed styles on a page with ${c.name}`, async ({ page, browser, site, mock, openHostPage }) => {
+    test(`a markdown answer (headings, lists, table, code, quote) has the same computed styles on a page with ${c.name}`, async ({
+      page,
+      browser,
+      site,
+      mock,
+      openHostPage,
+    }) => {
       let expected = answerReference.get(mock.url);
       if (!expected) {
         expected = (async () => {
@@ -244,8 +286,23 @@ test.describe('page CSS must not change how answers render', () => {
 async function pageFacts(page: Page) {
   return page.evaluate(() => {
     const props = [
-      'font-family', 'font-size', 'line-height', 'color', 'background-color', 'margin', 'padding', 'box-sizing',
-      'overflow', 'display', 'border', 'width', 'height', 'position', 'visibility', 'text-align', 'opacity',
+      'font-family',
+      'font-size',
+      'line-height',
+      'color',
+      'background-color',
+      'margin',
+      'padding',
+      'box-sizing',
+      'overflow',
+      'display',
+      'border',
+      'width',
+      'height',
+      'position',
+      'visibility',
+      'text-align',
+      'opacity',
     ];
     const styles: Record<string, Record<string, string>> = {};
     for (const selector of ['html', 'body', 'header', 'h1', 'p', 'a', 'ul', 'li', 'input', 'button', 'main', 'div[hidden]']) {
@@ -275,7 +332,12 @@ main { padding: 24px; } h1 { font: 700 32px/1.2 system-ui, sans-serif; } button 
 
 test.describe("the widget's CSS must not change the page", () => {
   for (const state of ['bubble only', 'window open'] as const) {
-    test(`page pixels and computed styles are identical with and without the widget (${state})`, async ({ page, browser, openHostPage, mock }, testInfo) => {
+    test(`page pixels and computed styles are identical with and without the widget (${state})`, async ({
+      page,
+      browser,
+      openHostPage,
+      mock,
+    }, testInfo) => {
       const settle = () => page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
       // The same page, config included, without the embed script.
       await openHostPage({ config: { token: TOKEN, baseUrl: mock.url }, body: BODY, head: `<style>${PAGE_CSS}</style>`, script: 'none' });
@@ -306,7 +368,10 @@ test.describe("the widget's CSS must not change the page", () => {
       expect(diff.differing, describeDiff(diff)).toBe(0);
       expect(factsWith.styles).toEqual(factsWithout.styles);
       expect(factsWith.headChildren, 'nothing added to <head>').toEqual(factsWithout.headChildren);
-      expect([factsWith.styleSheets, factsWith.adoptedStyleSheets], 'no document stylesheets').toEqual([factsWithout.styleSheets, factsWithout.adoptedStyleSheets]);
+      expect([factsWith.styleSheets, factsWith.adoptedStyleSheets], 'no document stylesheets').toEqual([
+        factsWithout.styleSheets,
+        factsWithout.adoptedStyleSheets,
+      ]);
       expect([factsWith.htmlStyle, factsWith.bodyStyle, factsWith.htmlClass, factsWith.bodyClass]).toEqual([
         factsWithout.htmlStyle,
         factsWithout.bodyStyle,

@@ -61,7 +61,7 @@ test('default look: Dify defaults for the bubble variables, a 24rem x 43.75rem w
   expect([box?.width, box?.height]).toEqual([384, 700]);
 });
 
-test('the page can restyle the bubble through Dify\'s CSS variables', async ({ page, openHostPage, mock }) => {
+test("the page can restyle the bubble through Dify's CSS variables", async ({ page, openHostPage, mock }) => {
   await openHostPage({
     config: { token: TOKEN, baseUrl: mock.url },
     head: `<style>:root { --dify-chatbot-bubble-button-bg-color: rgb(1, 2, 3); --dify-chatbot-bubble-button-width: 60px;
@@ -107,7 +107,7 @@ test('click, Enter, Space and Escape open and close; focus moves in and back', a
   await expect(windowHost(page)).toBeHidden();
 });
 
-test('expand switches to Dify\'s expanded size and back', async ({ page, openHostPage, mock }) => {
+test("expand switches to Dify's expanded size and back", async ({ page, openHostPage, mock }) => {
   await openHostPage({ config: { token: TOKEN, baseUrl: mock.url } });
   await bubbleButton(page).click();
   await page.getByRole('button', { name: 'Expand chat' }).click();
@@ -142,7 +142,7 @@ for (const axis of ['x', 'y', 'both'] as const) {
   });
 }
 
-test('a short move is still a click; the window re-anchors to the dragged bubble\'s quadrant', async ({ page, openHostPage, mock }) => {
+test("a short move is still a click; the window re-anchors to the dragged bubble's quadrant", async ({ page, openHostPage, mock }) => {
   await openHostPage({ config: { token: TOKEN, baseUrl: mock.url, draggable: true } });
   const b = (await bubbleHost(page).boundingBox())!;
   await page.mouse.move(b.x + 24, b.y + 24);
@@ -255,7 +255,7 @@ test('a secret API key is refused: no bubble, a clear console error, no request'
   expect(requests.filter((u) => u.startsWith(mock.url))).toEqual([]);
 });
 
-test('bad config values: one message each, safe defaults, still works', async ({ page, openHostPage, mock }) => {
+test('bad config values: one message each, safe defaults, still works', async ({ page, openHostPage }) => {
   const warnings: string[] = [];
   page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
   await openHostPage({ config: { token: TOKEN, baseUrl: 'not a url', dragAxis: 'diagonal', draggable: 'yes' } });

@@ -8,12 +8,17 @@ function recordRequests(page: import('@playwright/test').Page) {
   return seen;
 }
 
-test('the host page pays for the bubble only: no chat file, no Dify request, no layout shift before intent', async ({ page, openHostPage, mock }) => {
+test('the host page pays for the bubble only: no chat file, no Dify request, no layout shift before intent', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   const seen = recordRequests(page);
   await page.addInitScript(() => {
     (window as unknown as { shifts: number }).shifts = 0;
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) (window as unknown as { shifts: number }).shifts += (entry as unknown as { value: number }).value;
+      for (const entry of list.getEntries())
+        (window as unknown as { shifts: number }).shifts += (entry as unknown as { value: number }).value;
     }).observe({ type: 'layout-shift', buffered: true });
   });
   await openHostPage({ config: { token: 'demo-chat', baseUrl: mock.url, prefetch: false, systemVariables: { user_id: uniqueUser() } } });
@@ -76,14 +81,21 @@ async function askAndWait(page: import('@playwright/test').Page, question: strin
 
 const EXTRAS_FILE = /\/answer-extras-[\w-]+\.min\.js$/;
 
-test('answer extras (steps, files, sources, badges) are fetched only when an answer carries them, once', async ({ page, openHostPage, mock }) => {
+test('answer extras (steps, files, sources, badges) are fetched only when an answer carries them, once', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   const seen = recordRequests(page);
   await openHostPage({ config: { token: 'demo-chat', baseUrl: mock.url, systemVariables: { user_id: uniqueUser() } } });
   await widget.bubble(page).click();
   const plain = await askAndWait(page, 'Hello there');
   await expect(plain.locator('.dcb-md')).toContainText('Hello there');
   await page.waitForTimeout(300);
-  expect(seen.filter((p) => EXTRAS_FILE.test(p)), 'a plain answer needs no extras').toEqual([]);
+  expect(
+    seen.filter((p) => EXTRAS_FILE.test(p)),
+    'a plain answer needs no extras',
+  ).toEqual([]);
 
   const sourced = await askAndWait(page, 'Answer with citations');
   const sources = sourced.getByRole('region', { name: 'Sources' });
@@ -95,7 +107,11 @@ test('answer extras (steps, files, sources, badges) are fetched only when an ans
   expect(seen.filter((p) => EXTRAS_FILE.test(p))).toHaveLength(1);
 });
 
-test('answer extras that cannot load: the text still shows, a note says what is missing, and Retry brings it', async ({ page, openHostPage, mock }) => {
+test('answer extras that cannot load: the text still shows, a note says what is missing, and Retry brings it', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   let failing = true;
   await page.route(EXTRAS_FILE, (route) => (failing ? route.abort('connectionrefused') : route.continue()));
   await openHostPage({ config: { token: 'demo-chat', baseUrl: mock.url, systemVariables: { user_id: uniqueUser() } } });
@@ -131,7 +147,9 @@ test('a Chinese visitor: the window opens in Chinese at once, even when the stri
     await new Promise((resolve) => setTimeout(resolve, 800));
     await route.continue();
   });
-  await openHostPage({ config: { token: 'demo-chat', baseUrl: mock.url, prefetch: false, systemVariables: { user_id: uniqueUser(), locale: 'zh-Hans' } } });
+  await openHostPage({
+    config: { token: 'demo-chat', baseUrl: mock.url, prefetch: false, systemVariables: { user_id: uniqueUser(), locale: 'zh-Hans' } },
+  });
   await page.getByRole('button', { name: '打开聊天' }).click();
   const box = widget.window(page).locator('textarea');
   await box.waitFor({ state: 'visible' });

@@ -32,7 +32,11 @@ test.beforeAll(async () => {
 
 test.afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-test('npm: the app bundle draws the bubble; the chat is a chunk of its own that loads on intent and answers', async ({ page, openHostPage, mock }) => {
+test('npm: the app bundle draws the bubble; the chat is a chunk of its own that loads on intent and answers', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
   const chunks: string[] = [];
   await page.route('**/app/*.js', (route) => {
     const name = new URL(route.request().url()).pathname.slice('/app/'.length);

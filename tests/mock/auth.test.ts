@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-describe('GET /api/passport (PROTOCOL §1.2)', () => {
+describe('GET /api/passport (docs/PROTOCOL.md §1.2)', () => {
   it('requires X-App-Code', async () => {
     const res = await fetch(`${base}/api/passport`);
     expect(res.status).toBe(401);
@@ -54,7 +54,7 @@ describe('GET /api/passport (PROTOCOL §1.2)', () => {
   });
 });
 
-describe('passport checks on protected endpoints (PROTOCOL §1.3–1.4)', () => {
+describe('passport checks on protected endpoints (docs/PROTOCOL.md §1.3–1.4)', () => {
   const expect401 = async (res: Response, message: string): Promise<void> => {
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer realm="api"');
@@ -90,13 +90,39 @@ describe('passport checks on protected endpoints (PROTOCOL §1.3–1.4)', () => 
   });
 });
 
-describe('app info endpoints (PROTOCOL §2.1–2.3)', () => {
+describe('app info endpoints (docs/PROTOCOL.md §2.1–2.3)', () => {
   it('GET /api/site has the §2.1 shape', async () => {
     const token = await passport(base, 'demo-chat');
     const body = (await (await client(base, token).get('/api/site')).json()) as Record<string, unknown>;
-    expect(Object.keys(body)).toEqual(['app_id', 'end_user_id', 'enable_site', 'site', 'model_config', 'plan', 'can_replace_logo', 'custom_config']);
+    expect(Object.keys(body)).toEqual([
+      'app_id',
+      'end_user_id',
+      'enable_site',
+      'site',
+      'model_config',
+      'plan',
+      'can_replace_logo',
+      'custom_config',
+    ]);
     const site = body.site as Record<string, unknown>;
-    for (const key of ['title', 'chat_color_theme', 'chat_color_theme_inverted', 'icon_type', 'icon', 'icon_background', 'icon_url', 'description', 'copyright', 'privacy_policy', 'input_placeholder', 'custom_disclaimer', 'default_language', 'prompt_public', 'show_workflow_steps', 'use_icon_as_answer_icon']) {
+    for (const key of [
+      'title',
+      'chat_color_theme',
+      'chat_color_theme_inverted',
+      'icon_type',
+      'icon',
+      'icon_background',
+      'icon_url',
+      'description',
+      'copyright',
+      'privacy_policy',
+      'input_placeholder',
+      'custom_disclaimer',
+      'default_language',
+      'prompt_public',
+      'show_workflow_steps',
+      'use_icon_as_answer_icon',
+    ]) {
       expect(site).toHaveProperty(key);
     }
     expect(site.chat_color_theme).toBe('#1C64F2');
@@ -115,11 +141,15 @@ describe('app info endpoints (PROTOCOL §2.1–2.3)', () => {
     expect(chat.system_parameters).toEqual(expect.objectContaining({ file_size_limit: 15, image_file_size_limit: 10 }));
     const flow = (await (await client(base, await passport(base, 'demo-flow')).get('/api/parameters')).json()) as Record<string, any>;
     expect(flow.user_input_form[0]['text-input']).toEqual(expect.objectContaining({ variable: 'topic', required: true, max_length: 48 }));
-    expect(flow.user_input_form[1].select).toEqual(expect.objectContaining({ variable: 'tone', required: false, options: ['friendly', 'formal', 'playful'] }));
+    expect(flow.user_input_form[1].select).toEqual(
+      expect.objectContaining({ variable: 'tone', required: false, options: ['friendly', 'formal', 'playful'] }),
+    );
   });
 
   it('GET /api/meta: a URL icon and an emoji icon for the agent', async () => {
-    const body = (await (await client(base, await passport(base, 'demo-agent')).get('/api/meta')).json()) as { tool_icons: Record<string, unknown> };
+    const body = (await (await client(base, await passport(base, 'demo-agent')).get('/api/meta')).json()) as {
+      tool_icons: Record<string, unknown>;
+    };
     expect(body.tool_icons.current_time).toBe(`${base}/console/api/workspaces/current/tool-provider/builtin/time/icon`);
     expect(body.tool_icons.image_generator).toEqual({ background: '#252525', content: '🎨' });
     const icon = await fetch(body.tool_icons.current_time as string);
@@ -146,7 +176,7 @@ describe('app info endpoints (PROTOCOL §2.1–2.3)', () => {
   });
 });
 
-describe('CORS and version headers (PROTOCOL §1.3, §7)', () => {
+describe('CORS and version headers (docs/PROTOCOL.md §1.3, §7)', () => {
   it('answers a preflight', async () => {
     const res = await fetch(`${base}/api/chat-messages`, {
       method: 'OPTIONS',
@@ -164,7 +194,10 @@ describe('CORS and version headers (PROTOCOL §1.3, §7)', () => {
   });
 
   it('echoes Origin and exposes the version headers on normal and error responses', async () => {
-    const variants: Record<string, string>[] = [{ Origin: 'https://shop.example', 'X-App-Code': 'demo-chat' }, { Origin: 'https://shop.example' }];
+    const variants: Record<string, string>[] = [
+      { Origin: 'https://shop.example', 'X-App-Code': 'demo-chat' },
+      { Origin: 'https://shop.example' },
+    ];
     for (const headers of variants) {
       const res = await fetch(`${base}/api/passport`, { headers });
       expect(res.headers.get('access-control-allow-origin')).toBe('https://shop.example');

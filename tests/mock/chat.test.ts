@@ -22,11 +22,15 @@ beforeEach(() => settings(base, { tokenDelayMs: 0, chatflowOrder: 'v1.12', legac
 const errorOf = async (res: Response): Promise<{ code: string; message: string; status: number }> =>
   (await res.json()) as { code: string; message: string; status: number };
 
-describe('POST /api/chat-messages request checks (PROTOCOL §2.4)', () => {
+describe('POST /api/chat-messages request checks (docs/PROTOCOL.md §2.4)', () => {
   it('body not JSON → 400 bad_request', async () => {
     const res = await chat.post('/api/chat-messages', 'not json');
     expect(res.status).toBe(400);
-    expect(await errorOf(res)).toEqual({ code: 'bad_request', message: 'Invalid JSON payload received or JSON payload is empty.', status: 400 });
+    expect(await errorOf(res)).toEqual({
+      code: 'bad_request',
+      message: 'Invalid JSON payload received or JSON payload is empty.',
+      status: 400,
+    });
     expect((await chat.post('/api/chat-messages', '')).status).toBe(400);
   });
 
@@ -58,7 +62,11 @@ describe('POST /api/chat-messages request checks (PROTOCOL §2.4)', () => {
   it('conversation_id not a uuid → invalid_param; unknown → 404', async () => {
     const bad = await errorOf(await chat.post('/api/chat-messages', { inputs: {}, query: 'hi', conversation_id: 'abc' }));
     expect(bad).toEqual({ code: 'invalid_param', message: 'abc is not a valid uuid.', status: 400 });
-    const unknown = await chat.post('/api/chat-messages', { inputs: {}, query: 'hi', conversation_id: '00000000-0000-4000-8000-000000000000' });
+    const unknown = await chat.post('/api/chat-messages', {
+      inputs: {},
+      query: 'hi',
+      conversation_id: '00000000-0000-4000-8000-000000000000',
+    });
     expect(unknown.status).toBe(404);
     expect(await errorOf(unknown)).toEqual({ code: 'not_found', message: 'Conversation Not Exists.', status: 404 });
   });
@@ -73,7 +81,7 @@ describe('POST /api/chat-messages request checks (PROTOCOL §2.4)', () => {
   });
 });
 
-describe('chat app stream (PROTOCOL §3, §6.4)', () => {
+describe('chat app stream (docs/PROTOCOL.md §3, §6.4)', () => {
   it('frames data events with the wrapper key order and one created_at', async () => {
     const res = await chat.chat({ query: 'Hello there', inputs: { name: 'Ann' } });
     expect(res.status).toBe(200);
@@ -87,11 +95,23 @@ describe('chat app stream (PROTOCOL §3, §6.4)', () => {
     for (const e of events) {
       expect(Object.keys(e).slice(0, 5)).toEqual(['event', 'conversation_id', 'message_id', 'created_at', 'task_id']);
     }
-    expect(Object.keys(events[0]!)).toEqual(['event', 'conversation_id', 'message_id', 'created_at', 'task_id', 'id', 'answer', 'from_variable_selector']);
+    expect(Object.keys(events[0]!)).toEqual([
+      'event',
+      'conversation_id',
+      'message_id',
+      'created_at',
+      'task_id',
+      'id',
+      'answer',
+      'from_variable_selector',
+    ]);
     expect(new Set(events.map((e) => e.created_at)).size).toBe(1);
     expect(new Set(events.map((e) => e.task_id)).size).toBe(1);
     expect(events[0]!.conversation_id).toMatch(UUID_RE);
-    const answer = events.filter((e) => e.event === 'message').map((e) => e.answer).join('');
+    const answer = events
+      .filter((e) => e.event === 'message')
+      .map((e) => e.answer)
+      .join('');
     expect(answer).toContain('You asked: “Hello there”');
     const end = events.at(-1)!;
     expect(Object.keys(end)).toEqual(['event', 'conversation_id', 'message_id', 'created_at', 'task_id', 'id', 'metadata', 'files']);
@@ -105,7 +125,10 @@ describe('chat app stream (PROTOCOL §3, §6.4)', () => {
 
   it('streams tokens of a few words, raw UTF-8, for cjk', async () => {
     const { events, reader } = await readAll(await chat.chat({ query: 'cjk please' }));
-    const answer = events.filter((e) => e.event === 'message').map((e) => e.answer as string).join('');
+    const answer = events
+      .filter((e) => e.event === 'message')
+      .map((e) => e.answer as string)
+      .join('');
     expect(answer).toContain('你好');
     expect(answer).toContain('👨‍👩‍👧‍👦');
     // Raw UTF-8 on the wire, not \u escapes: each token's text appears as is. (Not '你好' as a
@@ -119,10 +142,32 @@ describe('chat app stream (PROTOCOL §3, §6.4)', () => {
     const { events } = await readAll(await chat.chat({ query: 'answer with citations' }));
     const resources = (events.at(-1)!.metadata as Record<string, any>).retriever_resources as Record<string, unknown>[];
     expect(resources).toHaveLength(2);
-    expect(Object.keys(resources[0]!)).toEqual(expect.arrayContaining(['position', 'dataset_id', 'dataset_name', 'document_id', 'document_name', 'segment_id', 'score', 'content']));
-    const list = (await (await chat.get(`/api/messages?conversation_id=${events[0]!.conversation_id}`)).json()) as { data: Record<string, any>[] };
+    expect(Object.keys(resources[0]!)).toEqual(
+      expect.arrayContaining(['position', 'dataset_id', 'dataset_name', 'document_id', 'document_name', 'segment_id', 'score', 'content']),
+    );
+    const list = (await (await chat.get(`/api/messages?conversation_id=${events[0]!.conversation_id}`)).json()) as {
+      data: Record<string, any>[];
+    };
     expect(list.data[0]!.retriever_resources).toHaveLength(2);
-    expect(Object.keys(list.data[0]!.retriever_resources[0])).toEqual(['id', 'message_id', 'position', 'dataset_id', 'dataset_name', 'document_id', 'document_name', 'data_source_type', 'segment_id', 'score', 'hit_count', 'word_count', 'segment_position', 'index_node_hash', 'content', 'summary', 'created_at']);
+    expect(Object.keys(list.data[0]!.retriever_resources[0])).toEqual([
+      'id',
+      'message_id',
+      'position',
+      'dataset_id',
+      'dataset_name',
+      'document_id',
+      'document_name',
+      'data_source_type',
+      'segment_id',
+      'score',
+      'hit_count',
+      'word_count',
+      'segment_position',
+      'index_node_hash',
+      'content',
+      'summary',
+      'created_at',
+    ]);
   });
 
   it('moderation sends message_replace before message_end', async () => {
@@ -135,7 +180,10 @@ describe('chat app stream (PROTOCOL §3, §6.4)', () => {
 
   it('think starts the answer with a <think> block; markdown, long and xss pick their answers', async () => {
     const text = async (query: string): Promise<string> =>
-      (await readAll(await chat.chat({ query }))).events.filter((e) => e.event === 'message').map((e) => e.answer).join('');
+      (await readAll(await chat.chat({ query }))).events
+        .filter((e) => e.event === 'message')
+        .map((e) => e.answer)
+        .join('');
     expect(await text('think first')).toMatch(/^<think>\n[\s\S]+<\/think>\n\n/);
     const md = await text('markdown');
     expect(md).toContain('| Feature | Status | Cost |');
@@ -148,7 +196,10 @@ describe('chat app stream (PROTOCOL §3, §6.4)', () => {
 
   it('huge: about 50,000 characters of markdown with tables and fenced code, the same every time', async () => {
     const text = async (query: string): Promise<string> =>
-      (await readAll(await chat.chat({ query }))).events.filter((e) => e.event === 'message').map((e) => e.answer).join('');
+      (await readAll(await chat.chat({ query }))).events
+        .filter((e) => e.event === 'message')
+        .map((e) => e.answer)
+        .join('');
     const huge = await text('a huge answer');
     expect(huge.length).toBeGreaterThanOrEqual(50_000);
     expect(huge.length).toBeLessThan(52_000);
@@ -162,14 +213,26 @@ describe('chat app stream (PROTOCOL §3, §6.4)', () => {
     const { events } = await readAll(await chat.chat({ query: 'annotation' }));
     const messages = events.filter((e) => e.event === 'message');
     expect(messages.every((e) => Array.from(e.answer as string).length === 1)).toBe(true);
-    expect((events.at(-1)!.metadata as Record<string, any>).annotation_reply).toEqual(expect.objectContaining({ account: expect.any(Object) }));
+    expect((events.at(-1)!.metadata as Record<string, any>).annotation_reply).toEqual(
+      expect.objectContaining({ account: expect.any(Object) }),
+    );
   });
 
   it('blocking mode returns one JSON body', async () => {
     const res = await chat.post('/api/chat-messages', { inputs: {}, query: 'block me', response_mode: 'blocking' });
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
-    expect(Object.keys(body)).toEqual(['event', 'task_id', 'id', 'message_id', 'conversation_id', 'mode', 'answer', 'metadata', 'created_at']);
+    expect(Object.keys(body)).toEqual([
+      'event',
+      'task_id',
+      'id',
+      'message_id',
+      'conversation_id',
+      'mode',
+      'answer',
+      'metadata',
+      'created_at',
+    ]);
     expect(body.mode).toBe('chat');
     expect(body.answer).toContain('You asked: “block me”');
     // Absent response_mode means blocking too.
@@ -187,7 +250,7 @@ describe('chat app stream (PROTOCOL §3, §6.4)', () => {
   });
 });
 
-describe('agent app stream (PROTOCOL §6.5)', () => {
+describe('agent app stream (docs/PROTOCOL.md §6.5)', () => {
   it('tool round then answer, thoughts re-emitted by id', async () => {
     const { events } = await readAll(await agent.chat({ query: 'what time is it?' }));
     const order = names(events);
@@ -207,10 +270,27 @@ describe('agent app stream (PROTOCOL §6.5)', () => {
     expect(t2.position).toBe(2);
     expect(t2.id).not.toBe(t1.id);
     const final = events.at(-2)!;
-    const answer = events.filter((e) => e.event === 'agent_message').map((e) => e.answer).join('');
+    const answer = events
+      .filter((e) => e.event === 'agent_message')
+      .map((e) => e.answer)
+      .join('');
     expect(final.id).toBe(t2.id);
     expect(final.thought).toBe(answer);
-    expect(Object.keys(t1)).toEqual(['event', 'conversation_id', 'message_id', 'created_at', 'task_id', 'id', 'position', 'thought', 'observation', 'tool', 'tool_labels', 'tool_input', 'message_files']);
+    expect(Object.keys(t1)).toEqual([
+      'event',
+      'conversation_id',
+      'message_id',
+      'created_at',
+      'task_id',
+      'id',
+      'position',
+      'thought',
+      'observation',
+      'tool',
+      'tool_labels',
+      'tool_input',
+      'message_files',
+    ]);
   });
 
   it('"image" adds a message_file with a servable PNG, and history keeps thoughts and files', async () => {
@@ -218,7 +298,17 @@ describe('agent app stream (PROTOCOL §6.5)', () => {
     const order = names(events);
     expect(order.slice(0, 5)).toEqual(['agent_thought', 'agent_thought', 'message_file', 'agent_thought', 'agent_thought']);
     const file = events[2]!;
-    expect(Object.keys(file)).toEqual(['event', 'conversation_id', 'message_id', 'created_at', 'task_id', 'id', 'type', 'belongs_to', 'url']);
+    expect(Object.keys(file)).toEqual([
+      'event',
+      'conversation_id',
+      'message_id',
+      'created_at',
+      'task_id',
+      'id',
+      'type',
+      'belongs_to',
+      'url',
+    ]);
     expect(file.type).toBe('image');
     expect(file.belongs_to).toBe('assistant');
     expect(file.url).toMatch(/^\/files\/tools\/[0-9a-f-]+\.png\?timestamp=\d+&nonce=\w+&sign=/);
@@ -227,18 +317,29 @@ describe('agent app stream (PROTOCOL §6.5)', () => {
     expect(png.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await png.arrayBuffer()).subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
 
-    const list = (await (await agent.get(`/api/messages?conversation_id=${file.conversation_id}`)).json()) as { data: Record<string, any>[] };
+    const list = (await (await agent.get(`/api/messages?conversation_id=${file.conversation_id}`)).json()) as {
+      data: Record<string, any>[];
+    };
     const msg = list.data[0]!;
     expect(msg.agent_thoughts).toHaveLength(2);
     expect(msg.agent_thoughts[0].files).toEqual([file.id]);
-    expect(msg.message_files).toEqual([expect.objectContaining({ id: file.id, type: 'image', belongs_to: 'assistant', transfer_method: 'tool_file' })]);
-    expect(msg.answer).toBe(events.filter((e) => e.event === 'agent_message').map((e) => e.answer).join(''));
+    expect(msg.message_files).toEqual([
+      expect.objectContaining({ id: file.id, type: 'image', belongs_to: 'assistant', transfer_method: 'tool_file' }),
+    ]);
+    expect(msg.answer).toBe(
+      events
+        .filter((e) => e.event === 'agent_message')
+        .map((e) => e.answer)
+        .join(''),
+    );
   });
 });
 
-describe('chatflow stream (PROTOCOL §6.6)', () => {
+describe('chatflow stream (docs/PROTOCOL.md §6.6)', () => {
   const skeleton = (events: Ev[]): string[] =>
-    events.filter((e) => e.event !== 'message').map((e) => (e.data && (e.data as any).node_type ? `${e.event}:${(e.data as any).node_type}` : e.event));
+    events
+      .filter((e) => e.event !== 'message')
+      .map((e) => (e.data && (e.data as any).node_type ? `${e.event}:${(e.data as any).node_type}` : e.event));
 
   it('1.12.1 order: workflow_finished then message_end', async () => {
     const { events } = await readAll(await flow.chat({ query: 'overview', inputs: { topic: 'tea' } }));
@@ -300,7 +401,9 @@ describe('chatflow stream (PROTOCOL §6.6)', () => {
     expect(error.status).toBe(400);
     expect(error.message).toMatch(/^Run failed: /);
     expect(names(events)).not.toContain('message_end');
-    const list = (await (await flow.get(`/api/messages?conversation_id=${error.conversation_id}`)).json()) as { data: Record<string, any>[] };
+    const list = (await (await flow.get(`/api/messages?conversation_id=${error.conversation_id}`)).json()) as {
+      data: Record<string, any>[];
+    };
     expect(list.data[0]!.status).toBe('error');
     expect(list.data[0]!.error).toBe(error.message);
   });
@@ -322,7 +425,7 @@ describe('chatflow stream (PROTOCOL §6.6)', () => {
   });
 });
 
-describe('stop (PROTOCOL §2.5)', () => {
+describe('stop (docs/PROTOCOL.md §2.5)', () => {
   it('always answers 200 success, even for unknown tasks', async () => {
     const res = await chat.post('/api/chat-messages/unknown-task/stop');
     expect(res.status).toBe(200);
@@ -337,9 +440,14 @@ describe('stop (PROTOCOL §2.5)', () => {
     const rest = await reader.all();
     const events = [first, ...rest];
     expect(events.at(-1)!.event).toBe('message_end');
-    const answer = events.filter((e) => e.event === 'message').map((e) => e.answer).join('');
+    const answer = events
+      .filter((e) => e.event === 'message')
+      .map((e) => e.answer)
+      .join('');
     expect(answer.length).toBeLessThan(4000);
-    const list = (await (await chat.get(`/api/messages?conversation_id=${first.conversation_id}`)).json()) as { data: Record<string, any>[] };
+    const list = (await (await chat.get(`/api/messages?conversation_id=${first.conversation_id}`)).json()) as {
+      data: Record<string, any>[];
+    };
     expect(list.data[0]!.answer).toBe(answer);
     expect(list.data[0]!.status).toBe('normal');
   });
@@ -351,7 +459,10 @@ describe('stop (PROTOCOL §2.5)', () => {
     const other = client(base, await passport(base, 'demo-chat', 'intruder'));
     expect((await other.post(`/api/chat-messages/${first.task_id as string}/stop`)).status).toBe(200);
     const rest = await reader.all();
-    const answer = [first, ...rest].filter((e) => e.event === 'message').map((e) => e.answer).join('');
+    const answer = [first, ...rest]
+      .filter((e) => e.event === 'message')
+      .map((e) => e.answer)
+      .join('');
     expect(answer.length).toBeGreaterThan(4800);
   });
 

@@ -26,9 +26,17 @@ interface Page<T> {
   has_more: boolean;
   data: T[];
 }
-type Conv = { id: string; name: string; inputs: Record<string, unknown>; status: string; introduction: string; created_at: number; updated_at: number };
+type Conv = {
+  id: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  status: string;
+  introduction: string;
+  created_at: number;
+  updated_at: number;
+};
 
-describe('GET /api/conversations (PROTOCOL §2.6)', () => {
+describe('GET /api/conversations (docs/PROTOCOL.md §2.6)', () => {
   it('lists newest first with the item shape, keyset paging by last_id', async () => {
     const c = await newUser();
     const ids: string[] = [];
@@ -69,7 +77,7 @@ describe('GET /api/conversations (PROTOCOL §2.6)', () => {
     expect(await res.json()).toEqual({ code: 'not_found', message: 'Last Conversation Not Exists.', status: 404 });
   });
 
-  it('only shows the end user\'s own conversations, with the introduction rendered from inputs', async () => {
+  it("only shows the end user's own conversations, with the introduction rendered from inputs", async () => {
     const c = await newUser();
     await readAll(await c.chat({ query: 'hi', inputs: { name: 'Ann' } }));
     const other = await newUser();
@@ -128,19 +136,25 @@ describe('GET /api/conversations (PROTOCOL §2.6)', () => {
   });
 });
 
-describe('GET /api/messages (PROTOCOL §2.7)', () => {
+describe('GET /api/messages (docs/PROTOCOL.md §2.7)', () => {
   it('newest `limit` in ascending order, first_id pages backwards, has_more', async () => {
     const c = await newUser();
     const first = await ask(c, 'message 0');
     const ids = [first.messageId];
     for (let i = 1; i < 5; i++) ids.push((await ask(c, `message ${i}`, first.conversationId)).messageId);
-    const page1 = (await (await c.get(`/api/messages?conversation_id=${first.conversationId}&limit=2`)).json()) as Page<Record<string, any>>;
+    const page1 = (await (await c.get(`/api/messages?conversation_id=${first.conversationId}&limit=2`)).json()) as Page<
+      Record<string, any>
+    >;
     expect(page1.data.map((m) => m.id)).toEqual([ids[3], ids[4]]);
     expect(page1.has_more).toBe(true);
     expect(page1.limit).toBe(2);
-    const page2 = (await (await c.get(`/api/messages?conversation_id=${first.conversationId}&limit=2&first_id=${ids[3]}`)).json()) as Page<Record<string, any>>;
+    const page2 = (await (await c.get(`/api/messages?conversation_id=${first.conversationId}&limit=2&first_id=${ids[3]}`)).json()) as Page<
+      Record<string, any>
+    >;
     expect(page2.data.map((m) => m.id)).toEqual([ids[1], ids[2]]);
-    const page3 = (await (await c.get(`/api/messages?conversation_id=${first.conversationId}&limit=2&first_id=${ids[1]}`)).json()) as Page<Record<string, any>>;
+    const page3 = (await (await c.get(`/api/messages?conversation_id=${first.conversationId}&limit=2&first_id=${ids[1]}`)).json()) as Page<
+      Record<string, any>
+    >;
     expect(page3.data.map((m) => m.id)).toEqual([ids[0]]);
     expect(page3.has_more).toBe(false);
     // The official UI sends a stray last_id='' which is ignored.
@@ -152,7 +166,22 @@ describe('GET /api/messages (PROTOCOL §2.7)', () => {
     const a = await ask(c, 'shape please');
     const page = (await (await c.get(`/api/messages?conversation_id=${a.conversationId}`)).json()) as Page<Record<string, any>>;
     const m = page.data[0]!;
-    expect(Object.keys(m)).toEqual(['id', 'conversation_id', 'parent_message_id', 'inputs', 'query', 'answer', 'feedback', 'retriever_resources', 'created_at', 'agent_thoughts', 'message_files', 'status', 'error', 'metadata']);
+    expect(Object.keys(m)).toEqual([
+      'id',
+      'conversation_id',
+      'parent_message_id',
+      'inputs',
+      'query',
+      'answer',
+      'feedback',
+      'retriever_resources',
+      'created_at',
+      'agent_thoughts',
+      'message_files',
+      'status',
+      'error',
+      'metadata',
+    ]);
     expect(m.id).toMatch(UUID_RE);
     expect(m.query).toBe('shape please');
     expect(m.answer).toContain('You asked: “shape please”');
@@ -184,7 +213,7 @@ describe('GET /api/messages (PROTOCOL §2.7)', () => {
   });
 });
 
-describe('feedback and suggested questions (PROTOCOL §2.8)', () => {
+describe('feedback and suggested questions (docs/PROTOCOL.md §2.8)', () => {
   it('like / dislike / null semantics', async () => {
     const c = await newUser();
     const a = await ask(c, 'rate me');

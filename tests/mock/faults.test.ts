@@ -36,7 +36,9 @@ describe('fault kinds', () => {
     expect(events).toHaveLength(2);
     expect(names(events)).not.toContain('message_end');
     await new Promise((r) => setTimeout(r, 100));
-    const list = (await body(await chat.get(`/api/messages?conversation_id=${events[0]!.conversation_id}`))) as { data: { answer: string }[] };
+    const list = (await body(await chat.get(`/api/messages?conversation_id=${events[0]!.conversation_id}`))) as {
+      data: { answer: string }[];
+    };
     expect(list.data[0]!.answer).toContain('You asked');
   });
 
@@ -47,7 +49,9 @@ describe('fault kinds', () => {
     const error = events[1]!;
     expect(Object.keys(error)).toEqual(['event', 'conversation_id', 'message_id', 'created_at', 'code', 'status', 'message']);
     expect(error).toMatchObject({ code: 'completion_request_error', status: 400, message: 'boom' });
-    const list = (await body(await chat.get(`/api/messages?conversation_id=${error.conversation_id}`))) as { data: { status: string; error: string }[] };
+    const list = (await body(await chat.get(`/api/messages?conversation_id=${error.conversation_id}`))) as {
+      data: { status: string; error: string }[];
+    };
     expect(list.data[0]).toMatchObject({ status: 'error', error: 'boom' });
   });
 
@@ -155,7 +159,10 @@ describe('fault kinds', () => {
     expect((await agent.chat({ query: 'hi' })).status).toBe(200);
     await fault(base, { kind: 'invalid-param', times: 0 });
     for (let i = 0; i < 3; i++) expect((await chat.chat({ query: 'hi' })).status).toBe(400);
-    const state = (await body(await admin(base, 'GET', '/state'))) as { faults: unknown[]; consumedFaults: { kind: string; path: string }[] };
+    const state = (await body(await admin(base, 'GET', '/state'))) as {
+      faults: unknown[];
+      consumedFaults: { kind: string; path: string }[];
+    };
     expect(state.faults).toHaveLength(1);
     expect(state.consumedFaults.filter((f) => f.kind === 'invalid-param')).toHaveLength(5);
     expect(state.consumedFaults[0]!.path).toBe('/api/chat-messages');
@@ -212,7 +219,14 @@ describe('deployment controls', () => {
     expect((await admin(base, 'POST', '/settings', { bogus: 1 })).status).toBe(400);
     await settings(base, { legacyJson: true, tokenDelayMs: 7 });
     const state = (await body(await admin(base, 'GET', '/state'))) as { settings: Record<string, unknown>; apps: { key: string }[] };
-    expect(state.settings).toMatchObject({ legacyJson: true, tokenDelayMs: 7, pingIntervalMs: 10000, chatflowOrder: 'v1.12', concurrencyErrorStyle: '429', splitChunks: false });
+    expect(state.settings).toMatchObject({
+      legacyJson: true,
+      tokenDelayMs: 7,
+      pingIntervalMs: 10000,
+      chatflowOrder: 'v1.12',
+      concurrencyErrorStyle: '429',
+      splitChunks: false,
+    });
     expect(state.apps.map((a) => a.key)).toEqual(['demo-chat', 'demo-agent', 'demo-flow']);
     await admin(base, 'POST', '/reset');
     const after = (await body(await admin(base, 'GET', '/state'))) as { settings: Record<string, unknown> };

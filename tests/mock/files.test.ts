@@ -34,12 +34,27 @@ function form(file: Blob | null, filename = 'notes.txt', extra?: [string, string
 const upload = (fd: FormData, path = '/api/files/upload', t = token): Promise<Response> =>
   fetch(`${base}${path}`, { method: 'POST', headers: { 'X-App-Passport': t }, body: fd });
 
-describe('POST /api/files/upload (PROTOCOL §2.10)', () => {
+describe('POST /api/files/upload (docs/PROTOCOL.md §2.10)', () => {
   it('201 with the upload shape; the preview serves the bytes', async () => {
     const res = await upload(form(new Blob(['hello file'], { type: 'text/plain' })));
     expect(res.status).toBe(201);
     const body = (await res.json()) as Record<string, any>;
-    expect(Object.keys(body)).toEqual(['id', 'name', 'size', 'extension', 'mime_type', 'created_by', 'created_at', 'preview_url', 'source_url', 'original_url', 'user_id', 'tenant_id', 'conversation_id', 'file_key']);
+    expect(Object.keys(body)).toEqual([
+      'id',
+      'name',
+      'size',
+      'extension',
+      'mime_type',
+      'created_by',
+      'created_at',
+      'preview_url',
+      'source_url',
+      'original_url',
+      'user_id',
+      'tenant_id',
+      'conversation_id',
+      'file_key',
+    ]);
     expect(body.id).toMatch(UUID_RE);
     expect(body).toMatchObject({ name: 'notes.txt', size: 10, extension: 'txt', mime_type: 'text/plain' });
     const preview = await fetch(body.source_url);
@@ -47,13 +62,22 @@ describe('POST /api/files/upload (PROTOCOL §2.10)', () => {
   });
 
   it('uploaded files can be sent with a question and show up as user message_files', async () => {
-    const up = (await (await upload(form(new Blob([new Uint8Array([137, 80, 78, 71])], { type: 'image/png' }), 'pic.png'))).json()) as { id: string };
+    const up = (await (await upload(form(new Blob([new Uint8Array([137, 80, 78, 71])], { type: 'image/png' }), 'pic.png'))).json()) as {
+      id: string;
+    };
     const { events } = await readAll(
       await chat.chat({ query: 'look', files: [{ type: 'image', transfer_method: 'local_file', upload_file_id: up.id, url: '' }] }),
     );
-    const list = (await (await chat.get(`/api/messages?conversation_id=${events[0]!.conversation_id}`)).json()) as { data: Record<string, any>[] };
-    expect(list.data[0]!.message_files).toEqual([expect.objectContaining({ belongs_to: 'user', upload_file_id: up.id, transfer_method: 'local_file', type: 'image' })]);
-    const bad = await chat.chat({ query: 'look', files: [{ type: 'image', transfer_method: 'local_file', upload_file_id: 'nope', url: '' }] });
+    const list = (await (await chat.get(`/api/messages?conversation_id=${events[0]!.conversation_id}`)).json()) as {
+      data: Record<string, any>[];
+    };
+    expect(list.data[0]!.message_files).toEqual([
+      expect.objectContaining({ belongs_to: 'user', upload_file_id: up.id, transfer_method: 'local_file', type: 'image' }),
+    ]);
+    const bad = await chat.chat({
+      query: 'look',
+      files: [{ type: 'image', transfer_method: 'local_file', upload_file_id: 'nope', url: '' }],
+    });
     expect(bad.status).toBe(400);
   });
 
@@ -66,7 +90,15 @@ describe('POST /api/files/upload (PROTOCOL §2.10)', () => {
     expect(exe.status).toBe(415);
     expect(await exe.json()).toEqual({ code: 'unsupported_file_type', message: 'File type not allowed.', status: 415 });
     await admin(base, 'POST', '/apps/demo-chat', {
-      parameters: { system_parameters: { image_file_size_limit: 10, video_file_size_limit: 100, audio_file_size_limit: 50, file_size_limit: 0.001, workflow_file_upload_limit: 10 } },
+      parameters: {
+        system_parameters: {
+          image_file_size_limit: 10,
+          video_file_size_limit: 100,
+          audio_file_size_limit: 50,
+          file_size_limit: 0.001,
+          workflow_file_upload_limit: 10,
+        },
+      },
     });
     const big = await upload(form(new Blob(['x'.repeat(4096)]), 'big.txt'));
     expect(big.status).toBe(413);
@@ -90,7 +122,7 @@ describe('remote files', () => {
   });
 });
 
-describe('audio (PROTOCOL §2.9)', () => {
+describe('audio (docs/PROTOCOL.md §2.9)', () => {
   it('answers the feature-off errors', async () => {
     const stt = await upload(form(new Blob(['x'], { type: 'audio/mp3' }), 'temp.mp3'), '/api/audio-to-text');
     expect(await stt.json()).toEqual({ code: 'invalid_param', message: 'Speech to text is not enabled', status: 400 });

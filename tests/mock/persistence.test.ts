@@ -20,7 +20,9 @@ describe('persistence to a data file', () => {
       const c = client(second.url, token);
       const list = (await (await c.get('/api/conversations')).json()) as { data: { id: string }[] };
       expect(list.data.map((x) => x.id)).toEqual([conversationId]);
-      const messages = (await (await c.get(`/api/messages?conversation_id=${conversationId}`)).json()) as { data: { query: string; answer: string }[] };
+      const messages = (await (await c.get(`/api/messages?conversation_id=${conversationId}`)).json()) as {
+        data: { query: string; answer: string }[];
+      };
       expect(messages.data[0]!.query).toBe('remember me');
       expect(messages.data[0]!.answer).toContain('You asked');
       // The same user_id maps to the same end user after the restart.

@@ -67,7 +67,10 @@ describe('stream framing switches', () => {
     expect(reader.raw).not.toMatch(/[^\x00-\x7f]/);
     expect(reader.raw).toContain('\\u4f60');
     expect(reader.raw).toMatch(/\\ud83d\\ude00/);
-    const answer = events.filter((e) => e.event === 'message').map((e) => e.answer).join('');
+    const answer = events
+      .filter((e) => e.event === 'message')
+      .map((e) => e.answer)
+      .join('');
     expect(answer).toContain('你好');
     expect(answer).toContain('😀');
   });
@@ -95,14 +98,25 @@ describe('stream framing switches', () => {
     await settings(base, { splitChunks: true });
     const split = await collect();
     // Same kinds of events, same text (token boundaries are random, so compare the joined answer).
-    const text = (events: unknown[]): string => strip(events).map((e: any) => e.answer ?? '').join('');
+    const text = (events: unknown[]): string =>
+      strip(events)
+        .map((e: any) => e.answer ?? '')
+        .join('');
     expect(text(split.events)).toBe(text(plain.events));
     expect(names(split.events as any).at(-1)).toBe('message_end');
     // Pieces really were split: more chunks than events, and some chunk ends right after "}".
     expect(split.chunks.length).toBeGreaterThan(split.events.length);
     expect(split.chunks.some((c) => c[c.length - 1] === 0x7d)).toBe(true);
     // ...and some chunk ends inside a multi-byte UTF-8 sequence.
-    expect(split.chunks.some((c) => (c[c.length - 1]! & 0xc0) === 0x80 || (c[c.length - 1]! & 0xe0) === 0xc0 || (c[c.length - 1]! & 0xf0) === 0xe0 || (c[c.length - 1]! & 0xf8) === 0xf0)).toBe(true);
+    expect(
+      split.chunks.some(
+        (c) =>
+          (c[c.length - 1]! & 0xc0) === 0x80 ||
+          (c[c.length - 1]! & 0xe0) === 0xc0 ||
+          (c[c.length - 1]! & 0xf0) === 0xe0 ||
+          (c[c.length - 1]! & 0xf8) === 0xf0,
+      ),
+    ).toBe(true);
   });
 });
 
@@ -128,7 +142,9 @@ describe('client disconnects', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     const leaver = client(base, await passport(base, 'demo-chat', 'leaver'));
-    const list = (await (await leaver.get(`/api/messages?conversation_id=${first.conversation_id}`)).json()) as { data: { answer: string }[] };
+    const list = (await (await leaver.get(`/api/messages?conversation_id=${first.conversation_id}`)).json()) as {
+      data: { answer: string }[];
+    };
     expect(list.data[0]!.answer.length).toBeGreaterThan(4800);
     await new Promise((r) => setTimeout(r, 120));
     expect(timers()).toBeLessThanOrEqual(before);

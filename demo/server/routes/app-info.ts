@@ -14,7 +14,7 @@ function withDefaults(site: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** GET /api/site (PROTOCOL.md §2.1). */
+/** GET /api/site (docs/PROTOCOL.md §2.1). */
 export async function site(ctx: RequestContext): Promise<void> {
   const { app, endUser } = authOf(ctx);
   sendJson(ctx.res, 200, {
@@ -29,13 +29,13 @@ export async function site(ctx: RequestContext): Promise<void> {
   });
 }
 
-/** GET /api/parameters (PROTOCOL.md §2.2): served as configured in apps.json. */
+/** GET /api/parameters (docs/PROTOCOL.md §2.2): served as configured in apps.json. */
 export async function parameters(ctx: RequestContext): Promise<void> {
   const { app } = authOf(ctx);
   sendJson(ctx.res, 200, app.parameters);
 }
 
-/** GET /api/meta (PROTOCOL.md §2.3): path-only icon URLs become absolute on this server. */
+/** GET /api/meta (docs/PROTOCOL.md §2.3): path-only icon URLs become absolute on this server. */
 export async function meta(ctx: RequestContext): Promise<void> {
   const { app } = authOf(ctx);
   const icons: Record<string, unknown> = {};

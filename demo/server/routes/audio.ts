@@ -8,7 +8,7 @@ import { SILENT_MP3 } from '../png.ts';
 const AUDIO_TYPES = ['mp3', 'mp4', 'mpeg', 'mpga', 'm4a', 'wav', 'webm', 'amr'].map((t) => `audio/${t}`);
 const AUDIO_LIMIT = 30 * 1024 * 1024;
 
-/** POST /api/audio-to-text (PROTOCOL.md §2.9): the feature check comes first, as in AudioService. */
+/** POST /api/audio-to-text (docs/PROTOCOL.md §2.9): the feature check comes first, as in AudioService. */
 export async function audioToText(ctx: RequestContext): Promise<void> {
   const { app } = authOf(ctx);
   if (!featureEnabled(app, 'speech_to_text')) throw invalidParam('Speech to text is not enabled');

@@ -27,7 +27,7 @@ interface ChatPayload {
   parent_message_id: string | null;
 }
 
-/** The pydantic model `ChatMessagePayload` (PROTOCOL.md §2.4); the first failing field is reported. */
+/** The pydantic model `ChatMessagePayload` (docs/PROTOCOL.md §2.4); the first failing field is reported. */
 function parsePayload(body: unknown): ChatPayload {
   const model = 'ChatMessagePayload';
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
@@ -56,7 +56,7 @@ function parsePayload(body: unknown): ChatPayload {
     inputs: b.inputs as Record<string, unknown>,
     query: b.query,
     files: (b.files as unknown[] | null | undefined) ?? [],
-    // null/absent means blocking (PROTOCOL.md §2.4).
+    // null/absent means blocking (docs/PROTOCOL.md §2.4).
     response_mode: mode ?? 'blocking',
     conversation_id: (b.conversation_id as string | null | undefined) || null,
     parent_message_id: (b.parent_message_id as string | null | undefined) || null,
@@ -117,7 +117,7 @@ function userFiles(state: MockState, app: App, endUser: EndUser, files: unknown[
 /** Dify's conversation name before auto-generation: `(query[:20] + "…") if len(query) > 20 else query`. */
 export function initialConversationName(query: string): string {
   const points = Array.from(query);
-  return points.length > 20 ? points.slice(0, 20).join('') + '…' : query;
+  return points.length > 20 ? `${points.slice(0, 20).join('')}…` : query;
 }
 
 /** POST /api/chat-messages */
@@ -171,4 +171,3 @@ export async function stopChatMessage(ctx: RequestContext): Promise<void> {
   if (task && task.endUserId === endUser.id) task.stop();
   sendJson(ctx.res, 200, { result: 'success' });
 }
-

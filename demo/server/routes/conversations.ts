@@ -5,7 +5,7 @@ import { parseJsonBody, sendJson, sleep } from '../http.ts';
 import type { Conversation, SortBy } from '../store.ts';
 import { intParam, uuidQuery } from './query.ts';
 
-/** The list item / rename response shape (PROTOCOL.md §2.6). */
+/** The list item / rename response shape (docs/PROTOCOL.md §2.6). */
 export function conversationItem(c: Conversation): Record<string, unknown> {
   return {
     id: c.id,
@@ -37,7 +37,13 @@ export async function listConversations(ctx: RequestContext): Promise<void> {
   }
   const sortBy = q.get('sort_by') || '-updated_at';
   if (!SORTS.includes(sortBy)) {
-    throw pydanticError(model, 'sort_by', "Input should be 'created_at', '-created_at', 'updated_at' or '-updated_at'", 'literal_error', sortBy);
+    throw pydanticError(
+      model,
+      'sort_by',
+      "Input should be 'created_at', '-created_at', 'updated_at' or '-updated_at'",
+      'literal_error',
+      sortBy,
+    );
   }
   const result = ctx.state.store.listConversations(app.app_id, endUser.id, { limit, lastId, pinned, sortBy: sortBy as SortBy });
   if (result === 'last-not-found') throw notFound('Last Conversation Not Exists.');

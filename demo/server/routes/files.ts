@@ -11,15 +11,56 @@ const KINDS: Record<'image' | 'video' | 'audio' | 'document', string[]> = {
   image: ['jpg', 'jpeg', 'png', 'webp', 'gif', 'svg'],
   video: ['mp4', 'mov', 'mpeg', 'webm'],
   audio: ['mp3', 'm4a', 'wav', 'amr', 'mpga'],
-  document: ['txt', 'markdown', 'md', 'mdx', 'pdf', 'html', 'htm', 'xlsx', 'xls', 'vtt', 'properties', 'doc', 'docx', 'csv', 'eml', 'msg', 'pptx', 'xml', 'epub', 'ppt', 'json'],
+  document: [
+    'txt',
+    'markdown',
+    'md',
+    'mdx',
+    'pdf',
+    'html',
+    'htm',
+    'xlsx',
+    'xls',
+    'vtt',
+    'properties',
+    'doc',
+    'docx',
+    'csv',
+    'eml',
+    'msg',
+    'pptx',
+    'xml',
+    'epub',
+    'ppt',
+    'json',
+  ],
 };
 
 const MIME: Record<string, string> = {
-  jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif', svg: 'image/svg+xml',
-  mp4: 'video/mp4', mov: 'video/quicktime', mpeg: 'video/mpeg', webm: 'video/webm',
-  mp3: 'audio/mpeg', m4a: 'audio/mp4', wav: 'audio/wav', amr: 'audio/amr', mpga: 'audio/mpeg',
-  txt: 'text/plain', md: 'text/markdown', markdown: 'text/markdown', pdf: 'application/pdf', html: 'text/html',
-  htm: 'text/html', csv: 'text/csv', json: 'application/json', xml: 'application/xml',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  svg: 'image/svg+xml',
+  mp4: 'video/mp4',
+  mov: 'video/quicktime',
+  mpeg: 'video/mpeg',
+  webm: 'video/webm',
+  mp3: 'audio/mpeg',
+  m4a: 'audio/mp4',
+  wav: 'audio/wav',
+  amr: 'audio/amr',
+  mpga: 'audio/mpeg',
+  txt: 'text/plain',
+  md: 'text/markdown',
+  markdown: 'text/markdown',
+  pdf: 'application/pdf',
+  html: 'text/html',
+  htm: 'text/html',
+  csv: 'text/csv',
+  json: 'application/json',
+  xml: 'application/xml',
 };
 
 export function kindOf(extension: string): keyof typeof KINDS | null {
@@ -36,7 +77,7 @@ function previewUrl(ctx: RequestContext, id: string): string {
   return `${base}/files/${id}/file-preview?timestamp=${nowSeconds()}&nonce=${randomUUID().slice(0, 8)}&sign=mock`;
 }
 
-/** POST /api/files/upload (multipart `file`) → 201 (PROTOCOL.md §2.10). */
+/** POST /api/files/upload (multipart `file`) → 201 (docs/PROTOCOL.md §2.10). */
 export async function uploadFile(ctx: RequestContext): Promise<void> {
   const { app, endUser } = authOf(ctx);
   if (ctx.bodyTooLarge) throw new DifyError(413, 'file_too_large', 'File size exceeded. The request body is too large.');

@@ -6,7 +6,7 @@ import { parseJsonBody, sendJson } from '../http.ts';
 import type { MessageRecord } from '../store.ts';
 import { intParam, uuidQuery } from './query.ts';
 
-/** `WebMessageListItem` (PROTOCOL.md §2.7). */
+/** `WebMessageListItem` (docs/PROTOCOL.md §2.7). */
 export function messageItem(m: MessageRecord): Record<string, unknown> {
   return {
     id: m.id,
@@ -49,7 +49,7 @@ function ownMessage(ctx: RequestContext): MessageRecord {
   return msg;
 }
 
-/** POST /api/messages/<id>/feedbacks {rating: like|dislike|null, content?} (PROTOCOL.md §2.8). */
+/** POST /api/messages/<id>/feedbacks {rating: like|dislike|null, content?} (docs/PROTOCOL.md §2.8). */
 export async function messageFeedback(ctx: RequestContext): Promise<void> {
   const body = parseJsonBody(ctx.body);
   const b = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;

@@ -2,7 +2,7 @@ import type { RequestContext } from '../context.ts';
 import { sendJson } from '../http.ts';
 import { verifyPassport } from '../passport.ts';
 
-/** Endpoints that need no passport (PROTOCOL.md §1.5), answered as a community-edition server does. */
+/** Endpoints that need no passport (docs/PROTOCOL.md §1.5), answered as a community-edition server does. */
 
 export async function systemFeatures(ctx: RequestContext): Promise<void> {
   sendJson(ctx.res, 200, {

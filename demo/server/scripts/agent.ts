@@ -13,11 +13,11 @@ const LABELS: Record<string, { en_US: string; zh_Hans: string }> = {
 };
 
 function utcNow(): string {
-  return new Date().toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+  return `${new Date().toISOString().replace('T', ' ').slice(0, 19)} UTC`;
 }
 
 /**
- * Agent app, one tool round then the answer (PROTOCOL.md §6.5): thought 1 empty → with tool and input →
+ * Agent app, one tool round then the answer (docs/PROTOCOL.md §6.5): thought 1 empty → with tool and input →
  * (`message_file`) → with observation; thought 2 empty → `agent_message`×N → thought 2 final → `message_end`.
  */
 export async function agentScript(run: Run, out: Output): Promise<void> {
@@ -77,7 +77,16 @@ export async function agentScript(run: Run, out: Output): Promise<void> {
   await run.tick();
   if (run.stopped) return finish('', false);
 
-  const round2: AgentThoughtFields = { ...round1, id: randomUUID(), position: 2, observation: '', tool: '', tool_labels: {}, tool_input: '', message_files: [] };
+  const round2: AgentThoughtFields = {
+    ...round1,
+    id: randomUUID(),
+    position: 2,
+    observation: '',
+    tool: '',
+    tool_labels: {},
+    tool_input: '',
+    message_files: [],
+  };
   await out.emit(f.agentThought(round2));
   const fallback =
     `It is ${now.slice(11, 16)} UTC (I asked the current_time tool). You asked: “${run.query}”.` +

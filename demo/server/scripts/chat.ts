@@ -3,7 +3,7 @@ import { MODERATED_REPLACEMENT } from '../answer-texts.ts';
 import type { Output, Run } from '../run.ts';
 import { ANNOTATION_TEXT, annotationReply, endMetadata, streamChars, streamText } from './common.ts';
 
-/** Chat app (PROTOCOL.md §3.3.2): `message`×N → (`message_replace`) → `message_end`. */
+/** Chat app (docs/PROTOCOL.md §3.3.2): `message`×N → (`message_replace`) → `message_end`. */
 export async function chatScript(run: Run, out: Output): Promise<void> {
   const f = run.events;
   const plan = planAnswer(run.query, run.origin);

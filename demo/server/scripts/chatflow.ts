@@ -24,7 +24,7 @@ function workflowIdOf(appId: string): string {
 const LLM_FAILURE = '[openai] Error code: 500 - upstream model unavailable (mock keyword: fail)';
 
 /**
- * Chatflow (PROTOCOL.md §6.6): workflow_started → start node → (iteration) → LLM node with `message`×N
+ * Chatflow (docs/PROTOCOL.md §6.6): workflow_started → start node → (iteration) → LLM node with `message`×N
  * → answer node → terminal pair, in 1.12.1 order (`workflow_finished`→`message_end`) or the newest order.
  * A failing node gives node_finished(failed) → workflow_finished(failed) → `error`, and no message_end.
  */
@@ -50,7 +50,12 @@ export async function chatflowScript(run: Run, out: Output): Promise<void> {
     );
     return node;
   };
-  const nodeFinished = async (spec: NodeSpec, node: { id: string; at: number; t0: number }, status = 'succeeded', error: string | null = null): Promise<void> => {
+  const nodeFinished = async (
+    spec: NodeSpec,
+    node: { id: string; at: number; t0: number },
+    status = 'succeeded',
+    error: string | null = null,
+  ): Promise<void> => {
     steps++;
     await out.emit(
       f.workflow('node_finished', {
@@ -127,13 +132,35 @@ export async function chatflowScript(run: Run, out: Output): Promise<void> {
   let index = 2;
 
   if (hasKeyword(run.query, 'iterate')) {
-    const iteration = { id: randomUUID(), node_id: 'iteration', node_type: 'iteration', title: 'Iteration', t0: Date.now(), at: nowSeconds() };
+    const iteration = {
+      id: randomUUID(),
+      node_id: 'iteration',
+      node_type: 'iteration',
+      title: 'Iteration',
+      t0: Date.now(),
+      at: nowSeconds(),
+    };
     const ideas = ['Idea one', 'Idea two', 'Idea three'];
     const base = { id: iteration.id, node_id: iteration.node_id, node_type: iteration.node_type, title: iteration.title };
-    await out.emit(f.workflow('iteration_started', { ...base, created_at: iteration.at, extras: {}, metadata: { iterator_length: ideas.length }, inputs: null }));
+    await out.emit(
+      f.workflow('iteration_started', {
+        ...base,
+        created_at: iteration.at,
+        extras: {},
+        metadata: { iterator_length: ideas.length },
+        inputs: null,
+      }),
+    );
     for (let i = 0; i < ideas.length && !run.stopped; i++) {
       await out.emit(f.workflow('iteration_next', { ...base, index: i, created_at: nowSeconds(), pre_iteration_output: null, extras: {} }));
-      const inner: NodeSpec = { node_id: 'code', node_type: 'code', title: 'Code', index: index + 1, predecessor_node_id: 'iteration', iteration_id: iteration.id };
+      const inner: NodeSpec = {
+        node_id: 'code',
+        node_type: 'code',
+        title: 'Code',
+        index: index + 1,
+        predecessor_node_id: 'iteration',
+        iteration_id: iteration.id,
+      };
       await nodeFinished(inner, await nodeStarted(inner));
       await run.tick();
     }
@@ -193,7 +220,13 @@ export async function chatflowScript(run: Run, out: Output): Promise<void> {
   }
   if (run.stopped) return terminal('stopped', answer);
   await nodeFinished(llm, llmNode);
-  const answerNode: NodeSpec = { node_id: 'answer', node_type: 'answer', title: 'Answer', index: index + 1, predecessor_node_id: llm.node_id };
+  const answerNode: NodeSpec = {
+    node_id: 'answer',
+    node_type: 'answer',
+    title: 'Answer',
+    index: index + 1,
+    predecessor_node_id: llm.node_id,
+  };
   await nodeFinished(answerNode, await nodeStarted(answerNode));
   await terminal('succeeded', answer);
 }

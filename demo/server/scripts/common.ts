@@ -30,7 +30,7 @@ export async function streamChars(run: Run, out: Output, text: string, make: (to
   return sent;
 }
 
-/** `message_end.metadata` as the web app receives it in 1.12.1 (PROTOCOL.md §3.3.1). */
+/** `message_end.metadata` as the web app receives it in 1.12.1 (docs/PROTOCOL.md §3.3.1). */
 export function endMetadata(
   run: Run,
   answer: string,
@@ -50,7 +50,7 @@ export function annotationReply(): Record<string, unknown> {
 
 export const ANNOTATION_TEXT = 'This reply comes from an annotation that a human curated in Dify, sent one character at a time.';
 
-/** A signed-looking tool file URL, like `/files/tools/<id>.png?timestamp&nonce&sign` (PROTOCOL.md §6.5). */
+/** A signed-looking tool file URL, like `/files/tools/<id>.png?timestamp&nonce&sign` (docs/PROTOCOL.md §6.5). */
 export function toolFileUrl(run: Run, id: string): string {
   const timestamp = Math.floor(Date.now() / 1000);
   const nonce = randomUUID().replace(/-/g, '').slice(0, 16);

@@ -73,7 +73,15 @@ export function agentStepFileIds(thoughts: AgentThought[]): Set<string> {
 
 type Icon = { kind: 'img'; src: string } | { kind: 'emoji'; content: string; background: string | null } | null;
 
-function ToolCall(props: { tool: string; label: string; icon: Icon; input: string; output: string; busy: boolean; strings: AnswerStrings }) {
+function ToolCall(props: {
+  tool: string;
+  label: string;
+  icon: Icon;
+  input: string;
+  output: string;
+  busy: boolean;
+  strings: AnswerStrings;
+}) {
   const { label, icon, input, output, busy, strings } = props;
   return (
     <details class="dcb-tool">
@@ -106,7 +114,16 @@ function ToolIcon({ icon }: { icon: Icon }) {
   if (!icon) return null;
   if (icon.kind === 'img') {
     return (
-      <img class="dcb-tool-icon" src={icon.src} alt="" width={16} height={16} loading="lazy" decoding="async" referrerpolicy="no-referrer" />
+      <img
+        class="dcb-tool-icon"
+        src={icon.src}
+        alt=""
+        width={16}
+        height={16}
+        loading="lazy"
+        decoding="async"
+        referrerpolicy="no-referrer"
+      />
     );
   }
   return (
@@ -129,7 +146,12 @@ function isToolStep(t: AgentThought): boolean {
 }
 
 function toolNames(tool: string): string[] {
-  return typeof tool === 'string' ? tool.split(';').map((s) => s.trim()).filter(Boolean) : [];
+  return typeof tool === 'string'
+    ? tool
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
 }
 
 /**
@@ -169,7 +191,11 @@ export function toolIcon(meta: AppMeta | null, tool: string, imageBase: string):
   if (icon && typeof icon === 'object') {
     const { content, background } = icon as { content?: unknown; background?: unknown };
     if (typeof content !== 'string' || content === '') return null;
-    return { kind: 'emoji', content: Array.from(content).slice(0, 8).join(''), background: typeof background === 'string' && HEX_COLOUR.test(background) ? background : null };
+    return {
+      kind: 'emoji',
+      content: Array.from(content).slice(0, 8).join(''),
+      background: typeof background === 'string' && HEX_COLOUR.test(background) ? background : null,
+    };
   }
   return null;
 }

@@ -7,7 +7,7 @@ export interface AnswerFilesProps {
   files: AnswerFile[];
   /** Ids already shown elsewhere (under an agent step: see `agentStepFileIds`). */
   exclude?: Set<string> | undefined;
-  /** Base for relative file URLs: Dify signs them relative to the API origin (PROTOCOL §2.10). */
+  /** Base for relative file URLs: Dify signs them relative to the API origin (docs/PROTOCOL.md §2.10). */
   imageBase: string;
   strings: AnswerStrings;
 }

@@ -75,7 +75,13 @@ function Segment({ segment, strings }: { segment: RetrieverResource; strings: An
         </p>
       )}
       {content && long && (
-        <button type="button" class="dcb-link-button" aria-expanded={expanded} aria-controls={textId} onClick={() => setExpanded(!expanded)}>
+        <button
+          type="button"
+          class="dcb-link-button"
+          aria-expanded={expanded}
+          aria-controls={textId}
+          onClick={() => setExpanded(!expanded)}
+        >
           {expanded ? strings.showLess : strings.showMore}
         </button>
       )}

@@ -27,12 +27,7 @@ export function WorkflowPanel({ workflow, strings, defaultOpen = false, ended = 
   const elapsed = formatSeconds(workflow.elapsedTime, strings);
   const status = settle(workflow.status, ended);
   return (
-    <details
-      class="dcb-workflow"
-      data-status={status}
-      open={open}
-      onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}
-    >
+    <details class="dcb-workflow" data-status={status} open={open} onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
       <summary class="dcb-workflow-summary">
         <StatusIcon status={status} />
         <span class="dcb-workflow-title">{strings.workflow}</span>
@@ -79,13 +74,14 @@ export function workflowTree(nodes: WorkflowNode[], loops: LoopRun[]): TreeItem[
   const top: TreeItem[] = [];
   const items = new Map<string, LoopItem & { placed: boolean; children: TreeItem[] }>();
   for (const loop of loops) {
-    if (!items.has(loop.id)) items.set(loop.id, { type: 'loop', key: `loop:${loop.id}`, loop, node: null, rounds: [], placed: false, children: [] });
+    if (!items.has(loop.id))
+      items.set(loop.id, { type: 'loop', key: `loop:${loop.id}`, loop, node: null, rounds: [], placed: false, children: [] });
   }
   const findLoop = (ref: string | null | undefined) => {
     if (!ref) return undefined;
     const byId = items.get(ref);
     if (byId) return byId;
-    let last;
+    let last: ReturnType<typeof items.get>;
     for (const item of items.values()) if (item.loop.nodeId === ref) last = item;
     return last;
   };
@@ -153,7 +149,9 @@ function settle(status: string, ended: boolean): string {
 function ItemList({ items, ctx, label }: { items: TreeItem[]; ctx: Ctx; label?: string }) {
   return (
     <ol class="dcb-wf-list" aria-label={label}>
-      {items.map((item) => (item.type === 'node' ? <NodeRow key={item.key} node={item.node} ctx={ctx} /> : <LoopRow key={item.key} item={item} ctx={ctx} />))}
+      {items.map((item) =>
+        item.type === 'node' ? <NodeRow key={item.key} node={item.node} ctx={ctx} /> : <LoopRow key={item.key} item={item} ctx={ctx} />,
+      )}
     </ol>
   );
 }
@@ -220,7 +218,9 @@ function Row(props: {
     <>
       <div class="dcb-wf-row">
         <StatusIcon status={status} />
-        <span class="dcb-wf-title" title={title}>{title}</span>
+        <span class="dcb-wf-title" title={title}>
+          {title}
+        </span>
         {type && <span class="dcb-wf-type">{type}</span>}
         <span class="dcb-sr-only">{statusText(strings, status)}</span>
         {typeof retry === 'number' && retry > 0 && <span class="dcb-wf-type">{fill(strings.retry, { n: retry })}</span>}

@@ -37,7 +37,14 @@ export interface StrictPageOptions {
 }
 
 /** The page HTML and its headers: the config comes from an inline script allowed by its hash. */
-export function strictPage({ mockUrl, config, directives = {}, extra = [], scriptAttributes = '', scriptFromMock = false }: StrictPageOptions) {
+export function strictPage({
+  mockUrl,
+  config,
+  directives = {},
+  extra = [],
+  scriptAttributes = '',
+  scriptFromMock = false,
+}: StrictPageOptions) {
   const configSource = `window.difyChatbotConfig = ${JSON.stringify(config)};`;
   const policy: Record<string, string> = {
     'default-src': "'none'",
@@ -65,7 +72,10 @@ export function strictPage({ mockUrl, config, directives = {}, extra = [], scrip
 }
 
 /** Violations and errors the page recorded, plus console messages about refused content. */
-export function watchCsp(page: Page): { refused: string[]; read(): Promise<{ violations: unknown[]; errors: string[]; refused: string[] }> } {
+export function watchCsp(page: Page): {
+  refused: string[];
+  read(): Promise<{ violations: unknown[]; errors: string[]; refused: string[] }>;
+} {
   const refused: string[] = [];
   page.on('console', (m) => {
     if (/Content Security Policy|Trusted Type|TrustedScript|TrustedHTML/i.test(m.text())) refused.push(m.text());

@@ -34,7 +34,10 @@ export interface HostPageOptions {
 export class HostSite {
   private pages = new Map<string, { html: string; headers: Record<string, string> }>();
   private counter = 0;
-  private constructor(private server: Server, readonly origin: string) {}
+  private constructor(
+    private server: Server,
+    readonly origin: string,
+  ) {}
 
   static async start(): Promise<HostSite> {
     let site: HostSite | null = null;
@@ -113,7 +116,9 @@ export { expect } from '@playwright/test';
 
 export function hostPageHtml(options: HostPageOptions, mockUrl: string): string {
   const configScript =
-    options.config === undefined ? '' : `<script>window.difyChatbotConfig = ${JSON.stringify(options.config).replace(/</g, "\\u003c")};</script>`;
+    options.config === undefined
+      ? ''
+      : `<script>window.difyChatbotConfig = ${JSON.stringify(options.config).replace(/</g, '\\u003c')};</script>`;
   const src = options.scriptFromMock ? `${mockUrl}/embed.min.js` : '/embed.min.js';
   const tag = `<script src="${src}" id="embed-script" ${options.scriptAttributes ?? ''}></script>`;
   const tags = options.twice ? tag + tag.replace('embed-script', 'embed-script-2') : tag;

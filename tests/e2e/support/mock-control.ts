@@ -27,8 +27,10 @@ export function mockControl(mock: MockServer) {
     app: (code: string, change: Record<string, unknown>) => call('POST', `/__mock/apps/${code}`, change),
     reset: () => call('POST', '/__mock/reset'),
     async requests(pathPrefix = '/api/'): Promise<RecordedRequest[]> {
-      const data = (await call('GET', `/__mock/requests?path=${encodeURIComponent(pathPrefix)}`)) as { data?: RecordedRequest[] } | RecordedRequest[];
-      return Array.isArray(data) ? data : data.data ?? [];
+      const data = (await call('GET', `/__mock/requests?path=${encodeURIComponent(pathPrefix)}`)) as
+        | { data?: RecordedRequest[] }
+        | RecordedRequest[];
+      return Array.isArray(data) ? data : (data.data ?? []);
     },
     clearRequests: () => call('DELETE', '/__mock/requests'),
   };

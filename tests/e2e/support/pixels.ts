@@ -63,7 +63,7 @@ export async function comparePngs(browser: Browser, a: Buffer, b: Buffer, option
       const [ia, ib] = [await decode(a), await decode(b)];
       const masks = maskA && maskB ? [await decode(maskA), await decode(maskB)] : null;
       const size = (i: ImageData) => `${i.width}x${i.height}`;
-      if (size(ia) !== size(ib) || (masks && masks.some((m) => size(m) !== size(ia)))) {
+      if (size(ia) !== size(ib) || masks?.some((m) => size(m) !== size(ia))) {
         return {
           width: ia.width,
           height: ia.height,

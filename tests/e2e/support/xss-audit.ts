@@ -37,7 +37,9 @@ export async function installXssTraps(page: Page): Promise<{ dialogs: string[] }
     const FORBIDDEN = /^(script|iframe|frame|frameset|object|embed|applet|form|math|base|meta|link|foreignobject|template|portal)$/;
     const isOwn = (el: Element) =>
       (el.localName === 'form' && el.classList.contains('composer') && !el.hasAttribute('action')) ||
-      (el.localName === 'script' && !el.textContent && /^https?:\/\/[^/]+\/(chat|answer-extras)-[\w-]+(\.min)?\.js$/.test((el as HTMLScriptElement).src));
+      (el.localName === 'script' &&
+        !el.textContent &&
+        /^https?:\/\/[^/]+\/(chat|answer-extras)-[\w-]+(\.min)?\.js$/.test((el as HTMLScriptElement).src));
     const hit = (what: string) => (w.__xss ??= []).push(what);
     for (const name of ['alert', 'confirm', 'prompt', 'print'] as const) {
       (window as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => hit(`${name}(${args.map(String).join(', ')})`);
@@ -61,7 +63,8 @@ export async function installXssTraps(page: Page): Promise<{ dialogs: string[] }
       new MutationObserver((records) => {
         for (const r of records) {
           if (r.type === 'childList') r.addedNodes.forEach(check);
-          else if (r.type === 'attributes' && r.attributeName && /^on/i.test(r.attributeName)) w.__xssLive.push(`${r.attributeName} set on <${(r.target as Element).localName}>`);
+          else if (r.type === 'attributes' && r.attributeName && /^on/i.test(r.attributeName))
+            w.__xssLive.push(`${r.attributeName} set on <${(r.target as Element).localName}>`);
         }
       }).observe(root, { subtree: true, childList: true, attributes: true });
       return root;
@@ -95,10 +98,26 @@ export async function auditWidget(page: Page): Promise<AuditReport> {
     const FORBIDDEN = /^(script|iframe|frame|frameset|object|embed|applet|form|math|base|meta|link|foreignobject|template|portal)$/;
     const isOwn = (el: Element) =>
       (el.localName === 'form' && el.classList.contains('composer') && !el.hasAttribute('action')) ||
-      (el.localName === 'script' && !el.textContent && /^https?:\/\/[^/]+\/(chat|answer-extras)-[\w-]+(\.min)?\.js$/.test((el as HTMLScriptElement).src));
-    const URL_ATTRS = ['href', 'src', 'srcset', 'action', 'formaction', 'xlink:href', 'poster', 'data', 'background', 'ping', 'cite', 'longdesc'];
+      (el.localName === 'script' &&
+        !el.textContent &&
+        /^https?:\/\/[^/]+\/(chat|answer-extras)-[\w-]+(\.min)?\.js$/.test((el as HTMLScriptElement).src));
+    const URL_ATTRS = [
+      'href',
+      'src',
+      'srcset',
+      'action',
+      'formaction',
+      'xlink:href',
+      'poster',
+      'data',
+      'background',
+      'ping',
+      'cite',
+      'longdesc',
+    ];
     const SHAPES = /^(path|rect|circle|ellipse|line|polyline|polygon|g)$/;
-    const describe = (el: Element) => `<${el.localName}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''}>`;
+    const describe = (el: Element) =>
+      `<${el.localName}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''}>`;
     const walk = (root: ShadowRoot | Element) => {
       for (const el of root.querySelectorAll('*')) {
         elements++;
@@ -106,7 +125,8 @@ export async function auditWidget(page: Page): Promise<AuditReport> {
         if (FORBIDDEN.test(tag) && !isOwn(el)) found.push(`forbidden element ${describe(el)}: ${el.outerHTML.slice(0, 100)}`);
         if (tag === 'style' && !(el as HTMLStyleElement).nonce) found.push('a <style> element without the configured nonce');
         if (tag === 'svg') {
-          if (el.getAttribute('aria-hidden') !== 'true') found.push(`an <svg> that is not a decorative icon: ${el.outerHTML.slice(0, 120)}`);
+          if (el.getAttribute('aria-hidden') !== 'true')
+            found.push(`an <svg> that is not a decorative icon: ${el.outerHTML.slice(0, 120)}`);
           for (const child of el.querySelectorAll('*')) {
             if (!SHAPES.test(child.localName)) found.push(`<${child.localName}> inside an <svg>`);
           }
@@ -126,7 +146,8 @@ export async function auditWidget(page: Page): Promise<AuditReport> {
               if (!/^(https?|mailto|tel):$/.test(protocol)) found.push(`${describe(el)} ${attr}="${raw.slice(0, 80)}"`);
             }
           }
-          if (attr === 'style' && /url\s*\(|expression\s*\(|javascript:/i.test(value)) found.push(`${describe(el)} style="${value.slice(0, 80)}"`);
+          if (attr === 'style' && /url\s*\(|expression\s*\(|javascript:/i.test(value))
+            found.push(`${describe(el)} style="${value.slice(0, 80)}"`);
         }
         if (el.shadowRoot) walk(el.shadowRoot);
       }
@@ -143,7 +164,10 @@ export async function auditWidget(page: Page): Promise<AuditReport> {
 
 /** Rewrites every `data: {json}` event of an SSE body with `change` (return the event to keep it). */
 export function rewriteSse(body: string, change: (event: Record<string, unknown>) => Record<string, unknown>): string {
-  return body.replace(/^data: (\{.*\})$/gm, (_, json: string) => `data: ${JSON.stringify(change(JSON.parse(json) as Record<string, unknown>))}`);
+  return body.replace(
+    /^data: (\{.*\})$/gm,
+    (_, json: string) => `data: ${JSON.stringify(change(JSON.parse(json) as Record<string, unknown>))}`,
+  );
 }
 
 /**

@@ -7,11 +7,12 @@ const API = 'https://dify.example.com/api';
 function client(answer: (call: RecordedCall) => Response = () => json(200, { result: 'success' })) {
   const { fetch, calls } = fakeFetch((call) => (call.path === '/api/passport' ? json(200, { access_token: 'jwt' }) : answer(call)));
   const api = createApiClient({ apiBase: API, appCode: 'abc123', userId: 'u1', storage: memoryStorage(), fetch, sleep: async () => {} });
-  const sent = () => calls.filter((c) => c.path !== '/api/passport').map((c) => ({ method: c.method, url: c.url.slice(API.length), body: c.body }));
+  const sent = () =>
+    calls.filter((c) => c.path !== '/api/passport').map((c) => ({ method: c.method, url: c.url.slice(API.length), body: c.body }));
   return { api, calls, sent };
 }
 
-describe('createApiClient endpoints (PROTOCOL §2)', () => {
+describe('createApiClient endpoints (docs/PROTOCOL.md §2)', () => {
   it('site, parameters, meta are plain GETs', async () => {
     const { api, sent } = client(() => json(200, { ok: true }));
     await api.site();
@@ -37,12 +38,13 @@ describe('createApiClient endpoints (PROTOCOL §2)', () => {
 
   it('messages use Dify’s query names', async () => {
     const { api, sent } = client(() => json(200, { limit: 20, has_more: false, data: [] }));
-    await expect(api.messages({ conversationId: 'c1', firstId: 'm0', limit: 20 })).resolves.toEqual({ limit: 20, has_more: false, data: [] });
+    await expect(api.messages({ conversationId: 'c1', firstId: 'm0', limit: 20 })).resolves.toEqual({
+      limit: 20,
+      has_more: false,
+      data: [],
+    });
     await api.messages({ conversationId: 'c1' });
-    expect(sent().map((s) => s.url)).toEqual([
-      '/messages?conversation_id=c1&first_id=m0&limit=20',
-      '/messages?conversation_id=c1',
-    ]);
+    expect(sent().map((s) => s.url)).toEqual(['/messages?conversation_id=c1&first_id=m0&limit=20', '/messages?conversation_id=c1']);
   });
 
   it('rename with a name or auto_generate', async () => {
@@ -68,7 +70,10 @@ describe('createApiClient endpoints (PROTOCOL §2)', () => {
     const { api } = client(() => json(200, { data: ['q1', 'q2', 3] }));
     await expect(api.suggestedQuestions('m1')).resolves.toEqual(['q1', 'q2']);
     const off = client(() => difyError(403, 'app_suggested_questions_after_answer_disabled', 'Function Suggested questions is disabled.'));
-    await expect(off.api.suggestedQuestions('m1')).rejects.toMatchObject({ kind: 'unavailable', code: 'app_suggested_questions_after_answer_disabled' });
+    await expect(off.api.suggestedQuestions('m1')).rejects.toMatchObject({
+      kind: 'unavailable',
+      code: 'app_suggested_questions_after_answer_disabled',
+    });
   });
 
   it('feedback on a message that is gone → not-found', async () => {
@@ -92,7 +97,14 @@ describe('createApiClient endpoints (PROTOCOL §2)', () => {
     const events: unknown[] = [];
     await api.chat({ query: 'Hi', inputs: { a: 1 }, conversationId: 'c1', parentMessageId: 'p1' }, { onEvent: (e) => events.push(e) });
     expect(events).toEqual([{ event: 'message_end', id: 'M' }]);
-    expect(calls.at(-1)?.body).toEqual({ response_mode: 'streaming', conversation_id: 'c1', files: [], query: 'Hi', inputs: { a: 1 }, parent_message_id: 'p1' });
+    expect(calls.at(-1)?.body).toEqual({
+      response_mode: 'streaming',
+      conversation_id: 'c1',
+      files: [],
+      query: 'Hi',
+      inputs: { a: 1 },
+      parent_message_id: 'p1',
+    });
   });
 });
 

@@ -15,7 +15,7 @@ const body = (status: number, code: string, message: string) => ({
   bodyText: JSON.stringify({ code, message, status }),
 });
 
-describe('apiErrorFromHttp: every code of PROTOCOL §4.2', () => {
+describe('apiErrorFromHttp: every code of docs/PROTOCOL.md §4.2', () => {
   const table: Array<[number, string, string, ApiErrorKind, string?]> = [
     [401, 'unauthorized', 'Token has expired.', 'unauthorized'],
     [401, 'unauthorized', 'X-App-Code header is missing.', 'unauthorized', '/passport'],
@@ -43,7 +43,12 @@ describe('apiErrorFromHttp: every code of PROTOCOL §4.2', () => {
     [400, 'invalid_param', 'query is required', 'invalid-input'],
     [429, 'rate_limit_error', 'Workflow execution quota limit reached for tenant t1', 'rate-limited'],
     [429, 'too_many_requests', 'Too many requests. Please try again later.', 'busy'],
-    [400, 'invalid_param', 'Too many requests. Please try again later. The current maximum concurrent requests allowed for a1 is 2.', 'busy'],
+    [
+      400,
+      'invalid_param',
+      'Too many requests. Please try again later. The current maximum concurrent requests allowed for a1 is 2.',
+      'busy',
+    ],
     // Upload codes: the widget uploads nothing, so they go by their status.
     [413, 'file_too_large', 'File size exceeded. 16.00 MB > 15 MB', 'invalid-input'],
     [415, 'unsupported_file_type', 'File type not allowed.', 'invalid-input'],

@@ -160,7 +160,9 @@ export function memoryStorage(options: { throws?: boolean } = {}): SafeStorage &
 }
 
 /** Every event of a stream, plus how the call ended. */
-export async function collect(run: (onEvent: (e: StreamEvent) => void) => Promise<unknown>): Promise<{ events: StreamEvent[]; result?: unknown; error?: unknown }> {
+export async function collect(
+  run: (onEvent: (e: StreamEvent) => void) => Promise<unknown>,
+): Promise<{ events: StreamEvent[]; result?: unknown; error?: unknown }> {
   const events: StreamEvent[] = [];
   try {
     const result = await run((e) => events.push(e));

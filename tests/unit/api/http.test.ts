@@ -38,9 +38,11 @@ async function failure(p: Promise<unknown>): Promise<ApiError> {
 }
 
 describe('requests', () => {
-  it('builds the URL, skips empty query values, sends the passport both ways (PROTOCOL §1.3)', async () => {
+  it('builds the URL, skips empty query values, sends the passport both ways (docs/PROTOCOL.md §1.3)', async () => {
     const { http, calls } = setup(() => json(200, { ok: 1 }));
-    await expect(http.json('/messages', { query: { conversation_id: 'c 1', first_id: undefined, limit: 20, pinned: false, x: null } })).resolves.toEqual({ ok: 1 });
+    await expect(
+      http.json('/messages', { query: { conversation_id: 'c 1', first_id: undefined, limit: 20, pinned: false, x: null } }),
+    ).resolves.toEqual({ ok: 1 });
     const [call] = calls;
     expect(call?.url).toBe(`${API}/messages?conversation_id=c+1&limit=20&pinned=false`);
     expect(call?.method).toBe('GET');
@@ -78,7 +80,9 @@ describe('requests', () => {
   });
 
   it('a 2xx HTML page where JSON was expected is bad-response with a one-line summary', async () => {
-    const { http } = setup(() => new Response('<html><title>Welcome to nginx!</title></html>', { status: 200, headers: { 'content-type': 'text/html' } }));
+    const { http } = setup(
+      () => new Response('<html><title>Welcome to nginx!</title></html>', { status: 200, headers: { 'content-type': 'text/html' } }),
+    );
     const err = await failure(http.json('/site'));
     expect(err.kind).toBe('bad-response');
     expect(err.message).toBe('Expected JSON (HTTP 200, text/html: Welcome to nginx!)');
@@ -114,7 +118,7 @@ describe('requests', () => {
 });
 
 describe('a passport given synchronously', () => {
-  it('starts the fetch in the caller\'s task, before any queued microtask runs', () => {
+  it("starts the fetch in the caller's task, before any queued microtask runs", () => {
     const { http, calls } = setup(() => json(200, {}), { getPassport: () => 'jwt-sync' });
     let microtaskRan = false;
     queueMicrotask(() => (microtaskRan = true));
@@ -262,7 +266,14 @@ describe('automatic retry with backoff', () => {
     vi.useFakeTimers();
     try {
       const { fetch, calls } = fakeFetch(() => difyError(500, 'unknown', 'x'));
-      const http = createHttp({ apiBase: API, appCode: 'a', fetch, getPassport: async () => 'p', onUnauthorized: () => {}, random: () => 0.5 });
+      const http = createHttp({
+        apiBase: API,
+        appCode: 'a',
+        fetch,
+        getPassport: async () => 'p',
+        onUnauthorized: () => {},
+        random: () => 0.5,
+      });
       const p = failure(http.json('/site'));
       await vi.advanceTimersByTimeAsync(250);
       expect(calls).toHaveLength(2);

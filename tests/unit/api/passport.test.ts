@@ -19,7 +19,7 @@ function server(options: { delayPassport?: Promise<void> } = {}) {
   });
 }
 
-describe('passport (PROTOCOL §1.2)', () => {
+describe('passport (docs/PROTOCOL.md §1.2)', () => {
   it('mints with X-App-Code and ?user_id=, no Authorization, then sends X-App-Passport and Bearer', async () => {
     const { fetch, calls } = server();
     const client = createApiClient({ apiBase: API, appCode: 'abc123', userId: 'user-42', storage: memoryStorage(), fetch });
@@ -29,7 +29,11 @@ describe('passport (PROTOCOL §1.2)', () => {
     expect(mint?.headers['x-app-code']).toBe('abc123');
     expect(mint?.headers.authorization).toBeUndefined();
     expect(mint?.headers['x-app-passport']).toBeUndefined();
-    expect(site?.headers).toMatchObject({ 'x-app-code': 'abc123', 'x-app-passport': 'jwt-1-user-42', authorization: 'Bearer jwt-1-user-42' });
+    expect(site?.headers).toMatchObject({
+      'x-app-code': 'abc123',
+      'x-app-passport': 'jwt-1-user-42',
+      authorization: 'Bearer jwt-1-user-42',
+    });
   });
 
   it('without a user id, no user_id param is sent', async () => {
@@ -89,7 +93,9 @@ describe('passport (PROTOCOL §1.2)', () => {
     storage.set('dify-chatbot:passport:abc123:u1', 'stale');
     const { fetch, calls } = fakeFetch((call) => {
       if (call.path === '/api/passport') return json(200, { access_token: 'fresh' });
-      return call.headers['x-app-passport'] === 'stale' ? difyError(401, 'unauthorized', 'Invalid token signature.') : json(200, { ok: true });
+      return call.headers['x-app-passport'] === 'stale'
+        ? difyError(401, 'unauthorized', 'Invalid token signature.')
+        : json(200, { ok: true });
     });
     const client = createApiClient({ apiBase: API, appCode: 'abc123', userId: 'u1', storage, fetch });
     await expect(client.site()).resolves.toEqual({ ok: true });

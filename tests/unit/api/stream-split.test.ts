@@ -10,12 +10,18 @@ import { FIXTURE_NAMES, fakeFetch, fixtureBytes, sse } from './helpers.ts';
 /**
  * The recorded streams split at every byte offset — including inside multi-byte UTF-8
  * characters and between CR and LF — must give exactly the same events and final Answer
- * (DESIGN.md §4). Chunks go through a real ReadableStream body, as fetch delivers them.
+ * (docs/ARCHITECTURE.md §4). Chunks go through a real ReadableStream body, as fetch delivers them.
  */
 
 let chunks: Uint8Array[] = [];
 const { fetch } = fakeFetch((call) => sse(chunks, { signal: call.signal }));
-const http = createHttp({ apiBase: 'https://dify.example.com/api', appCode: 'abc', fetch, getPassport: async () => 'jwt', onUnauthorized: () => {} });
+const http = createHttp({
+  apiBase: 'https://dify.example.com/api',
+  appCode: 'abc',
+  fetch,
+  getPassport: async () => 'jwt',
+  onUnauthorized: () => {},
+});
 
 async function play(parts: Uint8Array[]): Promise<{ events: StreamEvent[]; answer: Answer; result: unknown }> {
   chunks = parts;

@@ -34,13 +34,20 @@ const names = (events: StreamEvent[]) => events.map((e) => e.event);
 afterEach(() => vi.restoreAllMocks());
 
 describe('streamChat', () => {
-  it('POSTs the official body to /chat-messages with the passport headers (PROTOCOL §2.4)', async () => {
+  it('POSTs the official body to /chat-messages with the passport headers (docs/PROTOCOL.md §2.4)', async () => {
     const { http, calls } = httpFor(() => sse([msg('Hi'), END]));
     const { result } = await run(http);
     expect(result).toEqual({ error: null });
     expect(calls[0]?.url).toBe('https://dify.example.com/api/chat-messages');
     expect(calls[0]?.method).toBe('POST');
-    expect(calls[0]?.body).toEqual({ response_mode: 'streaming', conversation_id: '', files: [], query: 'Hi', inputs: {}, parent_message_id: null });
+    expect(calls[0]?.body).toEqual({
+      response_mode: 'streaming',
+      conversation_id: '',
+      files: [],
+      query: 'Hi',
+      inputs: {},
+      parent_message_id: null,
+    });
     expect(calls[0]?.headers).toMatchObject({ 'x-app-passport': 'jwt', authorization: 'Bearer jwt', accept: 'text/event-stream' });
   });
 
@@ -65,7 +72,13 @@ describe('streamChat', () => {
   it('non-objects and nameless objects are skipped with a warning; error-like objects become error events (§3.6)', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const { http } = httpFor(() =>
-      sse([msg('a'), 'data: 42\n\n', 'data: ["x"]\n\n', 'data: {"answer":"no name"}\n\n', 'data: {"code":"invalid_param","message":"Run failed: x","status":400}\n\n']),
+      sse([
+        msg('a'),
+        'data: 42\n\n',
+        'data: ["x"]\n\n',
+        'data: {"answer":"no name"}\n\n',
+        'data: {"code":"invalid_param","message":"Run failed: x","status":400}\n\n',
+      ]),
     );
     const { events, result } = await run(http);
     expect(names(events)).toEqual(['message', 'error']);
@@ -82,7 +95,12 @@ describe('streamChat', () => {
   });
 
   it('an error event with status 500 is surfaced (1.12.1 silently dropped it, §3.6)', async () => {
-    const { http } = httpFor(() => sse([msg('a'), line({ event: 'error', code: 'internal_server_error', status: 500, message: 'Internal Server Error, please contact support.' })]));
+    const { http } = httpFor(() =>
+      sse([
+        msg('a'),
+        line({ event: 'error', code: 'internal_server_error', status: 500, message: 'Internal Server Error, please contact support.' }),
+      ]),
+    );
     const { events, result } = await run(http);
     expect(names(events)).toEqual(['message', 'error']);
     expect(result).toMatchObject({ error: { kind: 'server', status: 500 } });
@@ -139,7 +157,9 @@ describe('streamChat', () => {
     });
 
     it('workflow_paused ends it (§3.3)', async () => {
-      const { http } = httpFor(() => sse([line({ event: 'workflow_paused', workflow_run_id: 'R', data: { workflow_run_id: 'R', status: 'paused' } })]));
+      const { http } = httpFor(() =>
+        sse([line({ event: 'workflow_paused', workflow_run_id: 'R', data: { workflow_run_id: 'R', status: 'paused' } })]),
+      );
       expect((await run(http)).result).toEqual({ error: null });
     });
 
@@ -257,13 +277,20 @@ describe('streamChat', () => {
     });
 
     it('a 200 HTML page instead of a stream → bad-response', async () => {
-      const { http } = httpFor(() => new Response('<html><head><title>Login</title></head></html>', { headers: { 'content-type': 'text/html' } }));
+      const { http } = httpFor(
+        () => new Response('<html><head><title>Login</title></head></html>', { headers: { 'content-type': 'text/html' } }),
+      );
       const { error } = await run(http);
       expect(error).toMatchObject({ kind: 'bad-response', message: 'Expected an event stream (HTTP 200, text/html: Login)' });
     });
 
     it('a 200 JSON error body → mapped error', async () => {
-      const { http } = httpFor(() => new Response(JSON.stringify({ code: 'provider_not_initialize', message: 'No credentials', status: 400 }), { headers: { 'content-type': 'application/json' } }));
+      const { http } = httpFor(
+        () =>
+          new Response(JSON.stringify({ code: 'provider_not_initialize', message: 'No credentials', status: 400 }), {
+            headers: { 'content-type': 'application/json' },
+          }),
+      );
       expect((await run(http)).error).toMatchObject({ kind: 'not-configured', status: 400 });
     });
 

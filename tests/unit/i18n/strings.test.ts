@@ -23,7 +23,10 @@ describe('chat strings and language packs', () => {
     expect(keys(chat)).toEqual(keys(en));
     expect(keys(answer!)).toEqual(keys(answerEn));
     const flat = (o: object): string[] => Object.values(o).flatMap((v) => (typeof v === 'object' ? flat(v as object) : [v as string]));
-    for (const [pack, english] of [[chat, en], [answer!, answerEn]] as const) {
+    for (const [pack, english] of [
+      [chat, en],
+      [answer!, answerEn],
+    ] as const) {
       const untranslated = flat(pack).filter((text, i) => text === flat(english)[i]);
       expect(untranslated).toEqual([]);
     }

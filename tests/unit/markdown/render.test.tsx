@@ -62,7 +62,10 @@ describe('golden: block constructs', () => {
         '<li class="dcb-md-task"><input type="checkbox" class="dcb-md-check" disabled="">todo</li><li>plain</li></ul>',
     );
     const boxes = [...root.querySelectorAll('input')];
-    expect(boxes.map((b) => [b.checked, b.disabled])).toEqual([[true, true], [false, true]]);
+    expect(boxes.map((b) => [b.checked, b.disabled])).toEqual([
+      [true, true],
+      [false, true],
+    ]);
   });
 
   test('loose task list', () => {
@@ -98,18 +101,46 @@ describe('golden: block constructs', () => {
 
 describe('golden: inline constructs', () => {
   test.each([
-    ['emphasis, strong, strikethrough', '*a* _b_ **c** __d__ ~~e~~ ***f***', '<p><em>a</em> <em>b</em> <strong>c</strong> <strong>d</strong> <del>e</del> <em><strong>f</strong></em></p>'],
+    [
+      'emphasis, strong, strikethrough',
+      '*a* _b_ **c** __d__ ~~e~~ ***f***',
+      '<p><em>a</em> <em>b</em> <strong>c</strong> <strong>d</strong> <del>e</del> <em><strong>f</strong></em></p>',
+    ],
     ['inline code keeps its text literal', '`a &amp; <b>`', '<p><code>a &amp;amp; &lt;b&gt;</code></p>'],
     ['escapes', '\\*not em\\* \\<b\\> \\&amp;', '<p>*not em* &lt;b&gt; &amp;amp;</p>'],
-    ['entities decode to text', '&amp; &lt;b&gt; &copy; &#65; &#x42; &unknown; AT&T', '<p>&amp; &lt;b&gt; © A B &amp;unknown; AT&amp;T</p>'],
-    ['link, resolved against the app base', '[rel](/docs "Title") [abs](https://x.example/a?b=1&c=2)', `<p>${A('https://app.example/docs', 'rel', 'Title')} ${A('https://x.example/a?b=1&amp;c=2', 'abs')}</p>`],
-    ['link text with formatting', '[**bold** `code`](https://x.example)', `<p>${A('https://x.example/', '<strong>bold</strong> <code>code</code>')}</p>`],
+    [
+      'entities decode to text',
+      '&amp; &lt;b&gt; &copy; &#65; &#x42; &unknown; AT&T',
+      '<p>&amp; &lt;b&gt; © A B &amp;unknown; AT&amp;T</p>',
+    ],
+    [
+      'link, resolved against the app base',
+      '[rel](/docs "Title") [abs](https://x.example/a?b=1&c=2)',
+      `<p>${A('https://app.example/docs', 'rel', 'Title')} ${A('https://x.example/a?b=1&amp;c=2', 'abs')}</p>`,
+    ],
+    [
+      'link text with formatting',
+      '[**bold** `code`](https://x.example)',
+      `<p>${A('https://x.example/', '<strong>bold</strong> <code>code</code>')}</p>`,
+    ],
     ['mailto and tel links', '[m](mailto:a@b.example) [t](tel:+123)', `<p>${A('mailto:a@b.example', 'm')} ${A('tel:+123', 't')}</p>`],
     ['angle autolink', '<https://x.example/a?b&amp;c>', `<p>${A('https://x.example/a?b&amp;c', 'https://x.example/a?b&amp;amp;c')}</p>`],
-    ['GFM autolinks (url, www, email)', 'see https://x.example, www.y.example and a@b.example', `<p>see ${A('https://x.example/', 'https://x.example')}, ${A('http://www.y.example/', 'www.y.example')} and ${A('mailto:a@b.example', 'a@b.example')}</p>`],
+    [
+      'GFM autolinks (url, www, email)',
+      'see https://x.example, www.y.example and a@b.example',
+      `<p>see ${A('https://x.example/', 'https://x.example')}, ${A('http://www.y.example/', 'www.y.example')} and ${A('mailto:a@b.example', 'a@b.example')}</p>`,
+    ],
     ['reference link', '[a][r]\n\n[r]: /ref "T"', `<p>${A('https://app.example/ref', 'a', 'T')}</p>`],
-    ['image, resolved against the API origin', '![alt *text*](/files/x.png?sign=1 "T")', '<p><img src="https://api.example/files/x.png?sign=1" alt="alt text" title="T" loading="lazy" decoding="async" referrerpolicy="no-referrer"></p>'],
-    ['image inside a link', '[![i](https://i.example/a.png)](https://x.example)', `<p>${A('https://x.example/', '<img src="https://i.example/a.png" alt="i" loading="lazy" decoding="async" referrerpolicy="no-referrer">')}</p>`],
+    [
+      'image, resolved against the API origin',
+      '![alt *text*](/files/x.png?sign=1 "T")',
+      '<p><img src="https://api.example/files/x.png?sign=1" alt="alt text" title="T" loading="lazy" decoding="async" referrerpolicy="no-referrer"></p>',
+    ],
+    [
+      'image inside a link',
+      '[![i](https://i.example/a.png)](https://x.example)',
+      `<p>${A('https://x.example/', '<img src="https://i.example/a.png" alt="i" loading="lazy" decoding="async" referrerpolicy="no-referrer">')}</p>`,
+    ],
     ['inline HTML is text', 'a <b>bold</b> c', '<p>a &lt;b&gt;bold&lt;/b&gt; c</p>'],
     ['a bare <br> tag is the one HTML tag we honour', 'a<br>b<br/>c<BR />d<br class=x>e', '<p>a<br>b<br>c<br>d&lt;br class=x&gt;e</p>'],
   ])('%s', (_name, src, expected) => {
@@ -121,12 +152,23 @@ describe('unknown token fallback', () => {
   const ctx: RenderCtx = { link: 'https://a.example', img: 'https://a.example', s: { thinking: '', copyCode: '', copied: '', table: '' } };
   test('an unknown block token renders its raw source as text', () => {
     const div = document.createElement('div');
-    render(<>{renderBlock({ type: 'mystery', raw: '<b onclick=x>hi</b>\n\n' }, ctx)}</>, div);
+    render(renderBlock({ type: 'mystery', raw: '<b onclick=x>hi</b>\n\n' }, ctx), div);
     expect(div.innerHTML).toBe('<p class="dcb-md-raw">&lt;b onclick=x&gt;hi&lt;/b&gt;</p>');
   });
   test('an unknown inline token renders its raw source as text', () => {
     const div = document.createElement('div');
-    render(<p>{renderInline([{ type: 'text', raw: 'a', text: 'a' }, { type: 'mystery', raw: '<i>b</i>' }], ctx)}</p>, div);
+    render(
+      <p>
+        {renderInline(
+          [
+            { type: 'text', raw: 'a', text: 'a' },
+            { type: 'mystery', raw: '<i>b</i>' },
+          ],
+          ctx,
+        )}
+      </p>,
+      div,
+    );
     expect(div.innerHTML).toBe('<p>a&lt;i&gt;b&lt;/i&gt;</p>');
   });
   test('if the lexer ever throws, the source is shown as text instead of breaking the chat', () => {

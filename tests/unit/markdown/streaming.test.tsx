@@ -10,7 +10,7 @@ const fullLex = (text: string) => JSON.stringify(new Lexer({ gfm: true, breaks: 
 
 /** A deterministic PRNG, so a failure is reproducible. */
 function rng(seed: number) {
-  return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  return () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 }
 
 /** Blocks of every kind, including the ones that change type or swallow blank lines while streaming. */
@@ -77,10 +77,14 @@ function streamAndCompare(text: string, rand: () => number, maxChunk: number) {
 }
 
 describe('BlockCache: incremental lexing gives exactly the tokens of a full lex', () => {
-  test.each(FRAGMENTS.map((f, i) => [i, f]))('fragment %i in context, char by char', (_i, f) => {
-    const doc = `Intro paragraph.\n\n${f}\n\nMiddle.\n${f}\n\n${f}\n\nEnd.`;
-    streamAndCompare(doc, () => 0, 1);
-  }, 30_000);
+  test.each(FRAGMENTS.map((f, i) => [i, f]))(
+    'fragment %i in context, char by char',
+    (_i, f) => {
+      const doc = `Intro paragraph.\n\n${f}\n\nMiddle.\n${f}\n\n${f}\n\nEnd.`;
+      streamAndCompare(doc, () => 0, 1);
+    },
+    30_000,
+  );
 
   test('120 random documents in random chunks', () => {
     const rand = rng(42);

@@ -6,7 +6,6 @@ import { HOSTILE_URLS } from './hostile-urls';
 const BASE = 'https://app.example/chat/abc';
 const API = 'https://api.example';
 
-
 /** What a hostile URL may still become: a harmless http(s) URL (e.g. percent-encoded text made a relative path) or nothing. */
 function harmless(out: string | null, base: string): void {
   if (out === null) return;
@@ -36,10 +35,13 @@ describe('safeLinkHref', () => {
     expect(safeLinkHref(raw, BASE)).toBeNull();
   });
 
-  test.each(['javascript%3Aalert(1)', '%6Aavascript:alert(1)', 'java%09script:alert(1)', 'java\x01script:alert(1)', '&amp;#106;avascript:alert(1)'])(
-    'percent-encoded or broken scheme %j becomes a harmless relative URL',
-    (raw) => harmless(safeLinkHref(raw, BASE), BASE),
-  );
+  test.each([
+    'javascript%3Aalert(1)',
+    '%6Aavascript:alert(1)',
+    'java%09script:alert(1)',
+    'java\x01script:alert(1)',
+    '&amp;#106;avascript:alert(1)',
+  ])('percent-encoded or broken scheme %j becomes a harmless relative URL', (raw) => harmless(safeLinkHref(raw, BASE), BASE));
 
   test('a relative URL without a usable base is refused', () => {
     expect(safeLinkHref('/docs', '')).toBeNull();

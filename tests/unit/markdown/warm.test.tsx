@@ -17,7 +17,11 @@ function types(tokens: readonly Token[], into = new Set<string>()): Set<string> 
 describe('markdown warm-up', () => {
   it('its sample takes the lexer and renderer through the block and inline rules an answer uses', () => {
     const created: string[] = [];
-    const createElementNS = vi.spyOn(document, 'createElementNS').mockImplementation(function (this: Document, ns: string | null, tag: string) {
+    const createElementNS = vi.spyOn(document, 'createElementNS').mockImplementation(function (
+      this: Document,
+      ns: string | null,
+      tag: string,
+    ) {
       created.push(tag);
       return Document.prototype.createElementNS.call(this, ns, tag);
     } as typeof document.createElementNS);
@@ -31,7 +35,25 @@ describe('markdown warm-up', () => {
     expect(created).toEqual(expect.arrayContaining(['table', 'pre', 'blockquote', 'a']));
     expect(created).not.toContain('img');
     expect(document.body.childElementCount).toBe(0);
-    for (const type of ['heading', 'paragraph', 'list', 'blockquote', 'table', 'code', 'hr', 'html', 'def', 'space', 'em', 'strong', 'codespan', 'del', 'link', 'escape', 'text']) {
+    for (const type of [
+      'heading',
+      'paragraph',
+      'list',
+      'blockquote',
+      'table',
+      'code',
+      'hr',
+      'html',
+      'def',
+      'space',
+      'em',
+      'strong',
+      'codespan',
+      'del',
+      'link',
+      'escape',
+      'text',
+    ]) {
       expect(seen, type).toContain(type);
     }
   });

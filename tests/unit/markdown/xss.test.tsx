@@ -6,13 +6,18 @@ import { HOSTILE_URLS } from './hostile-urls';
 
 /** Every element the renderer may create. */
 const TAGS = new Set(
-  'div p h1 h2 h3 h4 h5 h6 em strong del code pre a img br hr ul ol li input blockquote table thead tbody tr th td span button details summary'.split(' '),
+  'div p h1 h2 h3 h4 h5 h6 em strong del code pre a img br hr ul ol li input blockquote table thead tbody tr th td span button details summary'.split(
+    ' ',
+  ),
 );
 /** Every attribute the renderer may set. */
 const ATTRS = new Set(
-  'class href src alt title start type checked disabled style target rel loading decoding referrerpolicy tabindex role aria-label aria-live open'.split(' '),
+  'class href src alt title start type checked disabled style target rel loading decoding referrerpolicy tabindex role aria-label aria-live open'.split(
+    ' ',
+  ),
 );
-const FORBIDDEN = 'script, iframe, svg, math, object, embed, style, frame, frameset, link, meta, base, form, textarea, template, noscript, audio, video, source';
+const FORBIDDEN =
+  'script, iframe, svg, math, object, embed, style, frame, frameset, link, meta, base, form, textarea, template, noscript, audio, video, source';
 
 /** The invariants that must hold for any input. */
 function assertSafe(root: HTMLElement): void {
@@ -76,7 +81,7 @@ const CASES: [name: string, src: string, visible?: string][] = [
   ['html inside emphasis and link text', '*<img src=x onerror=alert(1)>* [<b onclick=alert(1)>x</b>](https://ok.example)'],
   ['html in code is code', '`<script>alert(1)</script>`\n\n```html\n<script>alert(1)</script>\n```'],
   ['link title with quotes', '[x](https://ok.example "a\\" onclick=\\"alert(1)")'],
-  ['link title with single quotes', "[x](https://ok.example 'a\" onmouseover=\"alert(1)')"],
+  ['link title with single quotes', '[x](https://ok.example \'a" onmouseover="alert(1)\')'],
   ['image title with quotes', '![x](https://ok.example/a.png "\\" onerror=\\"alert(1)")'],
   ['image alt with html', '![<img src=x onerror=alert(1)>](https://ok.example/a.png)'],
   ['nested brackets', '[a [b](javascript:alert(1))](https://ok.example)'],

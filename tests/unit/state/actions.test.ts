@@ -325,14 +325,24 @@ describe('send', () => {
     expect(h.store.live.value).toMatchObject({ query: 'Hello there', parentMessageId: null, failure: null });
     expect(h.store.live.value!.answer.status).toBe('waiting');
     await idle();
-    expect(h.api.calls.chat[0]!.request).toEqual({ query: 'Hello there', inputs: { name: 'Ada', vip: true }, conversationId: null, parentMessageId: null });
+    expect(h.api.calls.chat[0]!.request).toEqual({
+      query: 'Hello there',
+      inputs: { name: 'Ada', vip: true },
+      conversationId: null,
+      parentMessageId: null,
+    });
     expect(h.store.live.value).toBeNull();
     const first = lastTurn(h.store);
     expect(first.answer).toMatchObject({ text: 'Hi Ada', status: 'done', messageId: 'M1', conversationId: 'C1' });
     expect(first.variants).toEqual([first.answer]);
 
     await ask(h, 'Next', A2);
-    expect(h.api.calls.chat[1]!.request).toEqual({ query: 'Next', inputs: { name: 'Ada', vip: true }, conversationId: 'C1', parentMessageId: 'M1' });
+    expect(h.api.calls.chat[1]!.request).toEqual({
+      query: 'Next',
+      inputs: { name: 'Ada', vip: true },
+      conversationId: 'C1',
+      parentMessageId: 'M1',
+    });
     expect(h.store.turns.value.map((t) => t.answer.messageId)).toEqual(['M1', 'M2']);
     expect(lastTurn(h.store).parentMessageId).toBe('M1');
   });
@@ -505,13 +515,16 @@ describe('failures', () => {
     ['not-configured', 'Provider not initialized', en.errors['not-configured'], false],
     ['unavailable', 'App unavailable, please check your app configurations.', en.errors.unavailable, false],
     ['busy', 'Too many requests.', en.errors.busy, true],
-  ] as const)('%s: the message comes from strings.errors (server text only where it helps, and only when there is one)', async (kind, serverText, message, retryable) => {
-    const h = await booted();
-    h.api.queueChat({ reject: apiError(kind, serverText, { status: 400 }) });
-    h.actions.send('Hello');
-    await idle();
-    expect(lastTurn(h.store).failure).toEqual({ kind, message, retryable });
-  });
+  ] as const)(
+    '%s: the message comes from strings.errors (server text only where it helps, and only when there is one)',
+    async (kind, serverText, message, retryable) => {
+      const h = await booted();
+      h.api.queueChat({ reject: apiError(kind, serverText, { status: 400 }) });
+      h.actions.send('Hello');
+      await idle();
+      expect(lastTurn(h.store).failure).toEqual({ kind, message, retryable });
+    },
+  );
 
   it('retry replaces the failed turn and asks the same question after the same answer', async () => {
     const h = await booted();
@@ -563,7 +576,12 @@ describe('failures', () => {
       { reject: apiError('conversation-gone', 'Conversation Not Exists.', { status: 404 }) },
       {
         events: answerEvents(ids('C-new', 'N1'), 'Fresh ', 'start'),
-        onStart: () => atSecondCall.push({ stored: storage.get(CONVERSATION_KEY), turns: h.store.turns.value.length, conversationId: h.store.conversationId.value }),
+        onStart: () =>
+          atSecondCall.push({
+            stored: storage.get(CONVERSATION_KEY),
+            turns: h.store.turns.value.length,
+            conversationId: h.store.conversationId.value,
+          }),
       },
     );
     h.actions.send('Again?');
@@ -593,7 +611,10 @@ describe('failures', () => {
     expect(api.calls.chat).toHaveLength(2);
     expect(h.store.live.value).toBeNull();
     expect(h.store.turns.value).toHaveLength(1);
-    expect(lastTurn(h.store)).toMatchObject({ query: 'Again?', failure: { kind: 'conversation-gone', message: en.errors['conversation-gone'] } });
+    expect(lastTurn(h.store)).toMatchObject({
+      query: 'Again?',
+      failure: { kind: 'conversation-gone', message: en.errors['conversation-gone'] },
+    });
   });
 
   it('an interrupted stream keeps the partial answer and is never re-sent by itself', async () => {
@@ -641,7 +662,11 @@ describe('failures', () => {
     await idle();
     const turn = lastTurn(h.store);
     expect(turn.failure).toBeNull();
-    expect(turn.answer).toMatchObject({ status: 'error', text: 'Part', error: { code: 'completion_request_error', message: 'Model overloaded' } });
+    expect(turn.answer).toMatchObject({
+      status: 'error',
+      text: 'Part',
+      error: { code: 'completion_request_error', message: 'Model overloaded' },
+    });
     expect(turn.streamError).toEqual({ kind: 'model-error', message: `${en.errors['model-error']} Model overloaded`, retryable: true });
     expect(h.api.calls.chat).toHaveLength(1);
   });
@@ -816,12 +841,16 @@ describe('history folding', () => {
       historyItem('x2', 'Other question', 'Two', 'l2'),
     ]);
     // Dify regenerates a conversation's first question with parent_message_id null: the two roots
-    // are siblings (PROTOCOL.md §2.7, buildChatItemTree). Legacy linear items are not.
+    // are siblings (docs/PROTOCOL.md §2.7, buildChatItemTree). Legacy linear items are not.
     expect(h.store.turns.value.map((t) => t.variants.length)).toEqual([2, 1, 1, 1, 1]);
   });
 
   it('regenerate of a folded history turn adds a third variant', async () => {
-    const h = await withHistory([historyItem('a', 'Hi', 'Hello', null), historyItem('b1', 'Joke', 'One', 'a'), historyItem('b2', 'Joke', 'Two', 'a')]);
+    const h = await withHistory([
+      historyItem('a', 'Hi', 'Hello', null),
+      historyItem('b1', 'Joke', 'One', 'a'),
+      historyItem('b2', 'Joke', 'Two', 'a'),
+    ]);
     h.api.queueAnswer(ids('C1', 'b3'), 'Three');
     expect(h.actions.regenerate(lastTurn(h.store).key)).toBe(true);
     await idle();
@@ -960,7 +989,11 @@ describe('unanswered question across reloads', () => {
     const second = await booted({ storage });
     expect(second.store.turns.value).toHaveLength(1);
     const restored = lastTurn(second.store);
-    expect(restored).toMatchObject({ query: 'Do not lose me', parentMessageId: null, failure: { kind: 'network', message: en.errors.network, retryable: true } });
+    expect(restored).toMatchObject({
+      query: 'Do not lose me',
+      parentMessageId: null,
+      failure: { kind: 'network', message: en.errors.network, retryable: true },
+    });
 
     second.api.queueAnswer(A1, 'Found you');
     expect(second.actions.retry(restored.key)).toBe(true);
@@ -1067,7 +1100,7 @@ describe('retrying notice', () => {
 // =============================================================================================
 
 describe('batching', () => {
-  it('shows the first content at once, then at most one live update per frame, none in the first content\'s frame', async () => {
+  it("shows the first content at once, then at most one live update per frame, none in the first content's frame", async () => {
     const frames: Array<() => void> = [];
     const runFrames = () => frames.splice(0).forEach((f) => f());
     const h = await booted({ nextFrame: (callback) => void frames.push(callback) });

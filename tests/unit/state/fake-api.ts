@@ -31,8 +31,11 @@ export function deferred<T>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
-export const apiError = (kind: ApiErrorKind, message = `fake ${kind}`, extra: { status?: number; interrupted?: boolean; code?: string } = {}) =>
-  new ApiError({ kind, message, ...extra });
+export const apiError = (
+  kind: ApiErrorKind,
+  message = `fake ${kind}`,
+  extra: { status?: number; interrupted?: boolean; code?: string } = {},
+) => new ApiError({ kind, message, ...extra });
 
 // ---------------------------------------------------------------------------------------------
 // Storage
@@ -82,8 +85,14 @@ export function metaFixture(): AppMeta {
 
 let createdAt = 1737000000;
 
-/** One `GET /api/messages` item (PROTOCOL §2.7). */
-export function historyItem(id: string, query: string, answer: string, parent: string | null, fields: Partial<HistoryMessage> = {}): HistoryMessage {
+/** One `GET /api/messages` item (docs/PROTOCOL.md §2.7). */
+export function historyItem(
+  id: string,
+  query: string,
+  answer: string,
+  parent: string | null,
+  fields: Partial<HistoryMessage> = {},
+): HistoryMessage {
   return {
     id,
     conversation_id: 'C1',
@@ -121,8 +130,20 @@ export interface Ids {
 
 const wrapper = (ids: Ids) => ({ conversation_id: ids.conversation, message_id: ids.message, task_id: ids.task, created_at: 1737000100 });
 
-export const messageEvent = (ids: Ids, answer: string): StreamEvent => ({ event: 'message', id: ids.message, answer, from_variable_selector: null, ...wrapper(ids) });
-export const messageEndEvent = (ids: Ids): StreamEvent => ({ event: 'message_end', id: ids.message, metadata: {}, files: null, ...wrapper(ids) });
+export const messageEvent = (ids: Ids, answer: string): StreamEvent => ({
+  event: 'message',
+  id: ids.message,
+  answer,
+  from_variable_selector: null,
+  ...wrapper(ids),
+});
+export const messageEndEvent = (ids: Ids): StreamEvent => ({
+  event: 'message_end',
+  id: ids.message,
+  metadata: {},
+  files: null,
+  ...wrapper(ids),
+});
 export const errorEvent = (ids: Ids, code: string, status: number, message: string): StreamEvent => ({
   event: 'error',
   code,
@@ -133,7 +154,10 @@ export const errorEvent = (ids: Ids, code: string, status: number, message: stri
 });
 
 /** `message` chunks then `message_end`: a complete chat answer. */
-export const answerEvents = (ids: Ids, ...chunks: string[]): StreamEvent[] => [...chunks.map((c) => messageEvent(ids, c)), messageEndEvent(ids)];
+export const answerEvents = (ids: Ids, ...chunks: string[]): StreamEvent[] => [
+  ...chunks.map((c) => messageEvent(ids, c)),
+  messageEndEvent(ids),
+];
 
 // ---------------------------------------------------------------------------------------------
 // The fake client
@@ -255,7 +279,17 @@ function unusable<T extends object>(name: string): T {
 export function createFakeApi(): FakeApi {
   const scripts: ChatScript[] = [];
   const history = new Map<string, HistoryMessage[]>();
-  const calls: FakeApi['calls'] = { site: 0, parameters: 0, meta: 0, chat: [], stop: [], messages: [], feedback: [], rename: [], suggested: [] };
+  const calls: FakeApi['calls'] = {
+    site: 0,
+    parameters: 0,
+    meta: 0,
+    chat: [],
+    stop: [],
+    messages: [],
+    feedback: [],
+    rename: [],
+    suggested: [],
+  };
 
   const behaviour: FakeBehaviour = {
     site: async () => siteFixture(),
@@ -283,11 +317,14 @@ export function createFakeApi(): FakeApi {
     calls.chat.push(call);
     const script = scripts.shift();
     if (!script) {
-      call.fail(new ApiError({ kind: 'server', message: `fake: no chat script queued for call ${calls.chat.length} ("${request.query}")` }));
+      call.fail(
+        new ApiError({ kind: 'server', message: `fake: no chat script queued for call ${calls.chat.length} ("${request.query}")` }),
+      );
       return call.settled;
     }
     const { signal } = options;
-    const onAbort = () => call.fail(new ApiError({ kind: 'aborted', message: 'The request was cancelled.', interrupted: call.delivered.length > 0 }));
+    const onAbort = () =>
+      call.fail(new ApiError({ kind: 'aborted', message: 'The request was cancelled.', interrupted: call.delivered.length > 0 }));
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
     void call.settled.finally(() => signal?.removeEventListener('abort', onAbort)).catch(() => {});

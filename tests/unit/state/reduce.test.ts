@@ -24,12 +24,25 @@ const ev = (event: string, fields: Record<string, unknown> = {}) => ({ event, ..
 const message = (answer: string) => ev('message', { id: 'M', answer, from_variable_selector: null });
 const messageEnd = (metadata: Record<string, unknown> = {}, files: unknown = null) => ev('message_end', { id: 'M', metadata, files });
 const thought = (id: string, position: number, fields: Record<string, unknown> = {}) =>
-  ev('agent_thought', { id, position, thought: '', observation: '', tool: '', tool_labels: {}, tool_input: '', message_files: [], ...fields });
+  ev('agent_thought', {
+    id,
+    position,
+    thought: '',
+    observation: '',
+    tool: '',
+    tool_labels: {},
+    tool_input: '',
+    message_files: [],
+    ...fields,
+  });
 const wfStarted = ev('workflow_started', { workflow_run_id: 'R', data: { id: 'R', workflow_id: 'W', inputs: {}, created_at: 1 } });
 const wfFinished = (status: string, error: string | null = null) =>
   ev('workflow_finished', { workflow_run_id: 'R', data: { id: 'R', workflow_id: 'W', status, error, elapsed_time: 1.5, outputs: {} } });
 const node = (event: string, id: string, fields: Record<string, unknown> = {}) =>
-  ev(event, { workflow_run_id: 'R', data: { id, node_id: `n-${id}`, node_type: 'llm', title: `Node ${id}`, index: 1, iteration_id: null, loop_id: null, ...fields } });
+  ev(event, {
+    workflow_run_id: 'R',
+    data: { id, node_id: `n-${id}`, node_type: 'llm', title: `Node ${id}`, index: 1, iteration_id: null, loop_id: null, ...fields },
+  });
 
 describe('reduceAnswer, one event kind at a time', () => {
   const cases: Array<{ name: string; before?: StreamEvent[]; event: StreamEvent; expect: Partial<Answer> | ((a: Answer) => void) }> = [
@@ -39,7 +52,11 @@ describe('reduceAnswer, one event kind at a time', () => {
       expect: { text: 'Hel', status: 'streaming', messageId: 'M', conversationId: 'C', taskId: 'T', createdAt: 1737000000 },
     },
     { name: 'message: appends in order', before: [message('Hel')], event: message('lo'), expect: { text: 'Hello' } },
-    { name: 'message: the message id can come from `id` alone', event: { event: 'message', id: 'M9', answer: 'x' }, expect: { messageId: 'M9' } },
+    {
+      name: 'message: the message id can come from `id` alone',
+      event: { event: 'message', id: 'M9', answer: 'x' },
+      expect: { messageId: 'M9' },
+    },
     {
       name: 'agent_message: appends to text and to the last thought',
       before: [thought('th-1', 1)],
@@ -58,11 +75,27 @@ describe('reduceAnswer, one event kind at a time', () => {
     {
       name: 'agent_thought: replaced by id, without touching text',
       before: [thought('th-1', 1), ev('agent_message', { answer: 'Done.' })],
-      event: thought('th-1', 1, { thought: 'Done.', tool: 'a;b', tool_input: '{"a":{}}', observation: '{"a":1}', message_files: ['f1'], tool_labels: { a: { en_US: 'A' } } }),
+      event: thought('th-1', 1, {
+        thought: 'Done.',
+        tool: 'a;b',
+        tool_input: '{"a":{}}',
+        observation: '{"a":1}',
+        message_files: ['f1'],
+        tool_labels: { a: { en_US: 'A' } },
+      }),
       expect: (a) => {
         expect(a.text).toBe('Done.');
         expect(a.thoughts).toEqual([
-          { id: 'th-1', position: 1, thought: 'Done.', tool: 'a;b', toolLabels: { a: { en_US: 'A' } }, toolInput: '{"a":{}}', observation: '{"a":1}', fileIds: ['f1'] },
+          {
+            id: 'th-1',
+            position: 1,
+            thought: 'Done.',
+            tool: 'a;b',
+            toolLabels: { a: { en_US: 'A' } },
+            toolInput: '{"a":{}}',
+            observation: '{"a":1}',
+            fileIds: ['f1'],
+          },
         ]);
       },
     },
@@ -104,19 +137,32 @@ describe('reduceAnswer, one event kind at a time', () => {
     {
       name: 'message_end: chatflow files become assistant files',
       before: [wfStarted, wfFinished('succeeded')],
-      event: messageEnd({}, [{ related_id: 'uf1', type: 'image', url: '/files/tools/x.png', filename: 'x.png', mime_type: 'image/png' }, { id: 'nourl' }]),
-      expect: { status: 'done', files: [{ id: 'uf1', type: 'image', url: '/files/tools/x.png', belongsTo: 'assistant', filename: 'x.png', mimeType: 'image/png' }] },
+      event: messageEnd({}, [
+        { related_id: 'uf1', type: 'image', url: '/files/tools/x.png', filename: 'x.png', mime_type: 'image/png' },
+        { id: 'nourl' },
+      ]),
+      expect: {
+        status: 'done',
+        files: [{ id: 'uf1', type: 'image', url: '/files/tools/x.png', belongsTo: 'assistant', filename: 'x.png', mimeType: 'image/png' }],
+      },
     },
     {
       name: 'error: terminal with code, message and status',
       before: [message('partial')],
       event: ev('error', { task_id: undefined, code: 'completion_request_error', status: 400, message: '[openai] Rate Limit Error' }),
-      expect: { status: 'error', text: 'partial', error: { code: 'completion_request_error', message: '[openai] Rate Limit Error', status: 400 } },
+      expect: {
+        status: 'error',
+        text: 'partial',
+        error: { code: 'completion_request_error', message: '[openai] Rate Limit Error', status: 400 },
+      },
     },
     {
       name: 'workflow_started: a running workflow, still waiting for text',
       event: wfStarted,
-      expect: { status: 'waiting', workflow: { runId: 'R', status: 'running', nodes: [], iterations: [], agentLogs: [], forms: [], error: null } },
+      expect: {
+        status: 'waiting',
+        workflow: { runId: 'R', status: 'running', nodes: [], iterations: [], agentLogs: [], forms: [], error: null },
+      },
     },
     {
       name: 'node_started / node_finished: by execution id, merged',
@@ -124,7 +170,18 @@ describe('reduceAnswer, one event kind at a time', () => {
       event: node('node_finished', 'NE1', { status: 'failed', error: 'boom', elapsed_time: 0.5, iteration_id: 'IT1' }),
       expect: (a) =>
         expect(a.workflow?.nodes).toEqual([
-          { id: 'NE1', nodeId: 'n-NE1', nodeType: 'llm', title: 'Node NE1', index: 1, status: 'failed', parentId: 'IT1', iterationIndex: 2, elapsedTime: 0.5, error: 'boom' },
+          {
+            id: 'NE1',
+            nodeId: 'n-NE1',
+            nodeType: 'llm',
+            title: 'Node NE1',
+            index: 1,
+            status: 'failed',
+            parentId: 'IT1',
+            iterationIndex: 2,
+            elapsedTime: 0.5,
+            error: 'boom',
+          },
         ]),
     },
     {
@@ -140,21 +197,42 @@ describe('reduceAnswer, one event kind at a time', () => {
     },
     {
       name: 'iteration_started / next / completed',
-      before: [wfStarted, ev('iteration_started', { data: { id: 'IT1', node_id: 'it', title: 'Loop over' } }), ev('iteration_next', { data: { id: 'IT1', node_id: 'it', index: 1 } })],
+      before: [
+        wfStarted,
+        ev('iteration_started', { data: { id: 'IT1', node_id: 'it', title: 'Loop over' } }),
+        ev('iteration_next', { data: { id: 'IT1', node_id: 'it', index: 1 } }),
+      ],
       event: ev('iteration_completed', { data: { id: 'IT1', node_id: 'it', status: 'succeeded', elapsed_time: 2, steps: 2 } }),
-      expect: (a) => expect(a.workflow?.iterations).toEqual([{ id: 'IT1', kind: 'iteration', nodeId: 'it', title: 'Loop over', status: 'succeeded', index: 1, error: null, elapsedTime: 2 }]),
+      expect: (a) =>
+        expect(a.workflow?.iterations).toEqual([
+          { id: 'IT1', kind: 'iteration', nodeId: 'it', title: 'Loop over', status: 'succeeded', index: 1, error: null, elapsedTime: 2 },
+        ]),
     },
     {
       name: 'loop_next without an index counts up',
-      before: [wfStarted, ev('loop_started', { data: { id: 'L1', node_id: 'lp', title: 'Loop' } }), ev('loop_next', { data: { id: 'L1', node_id: 'lp', pre_loop_output: {} } })],
+      before: [
+        wfStarted,
+        ev('loop_started', { data: { id: 'L1', node_id: 'lp', title: 'Loop' } }),
+        ev('loop_next', { data: { id: 'L1', node_id: 'lp', pre_loop_output: {} } }),
+      ],
       event: ev('loop_next', { data: { id: 'L1', node_id: 'lp' } }),
       expect: (a) => expect(a.workflow?.iterations).toMatchObject([{ id: 'L1', kind: 'loop', index: 2, status: 'running' }]),
     },
     {
       name: 'agent_log: replaced by id',
-      before: [wfStarted, ev('agent_log', { data: { node_execution_id: 'NE1', id: 'log1', label: 'Round 1', parent_id: null, error: null, status: 'start', node_id: 'agent' } })],
-      event: ev('agent_log', { data: { node_execution_id: 'NE1', id: 'log1', label: 'Round 1', parent_id: null, error: null, status: 'success', node_id: 'agent' } }),
-      expect: (a) => expect(a.workflow?.agentLogs).toEqual([{ id: 'log1', nodeId: 'agent', nodeExecutionId: 'NE1', parentId: null, label: 'Round 1', status: 'success', error: null }]),
+      before: [
+        wfStarted,
+        ev('agent_log', {
+          data: { node_execution_id: 'NE1', id: 'log1', label: 'Round 1', parent_id: null, error: null, status: 'start', node_id: 'agent' },
+        }),
+      ],
+      event: ev('agent_log', {
+        data: { node_execution_id: 'NE1', id: 'log1', label: 'Round 1', parent_id: null, error: null, status: 'success', node_id: 'agent' },
+      }),
+      expect: (a) =>
+        expect(a.workflow?.agentLogs).toEqual([
+          { id: 'log1', nodeId: 'agent', nodeExecutionId: 'NE1', parentId: null, label: 'Round 1', status: 'success', error: null },
+        ]),
     },
     {
       name: 'reasoning_chunk: appends data.reasoning',
@@ -174,15 +252,37 @@ describe('reduceAnswer, one event kind at a time', () => {
         wfStarted,
         ev('human_input_required', {
           workflow_run_id: 'R',
-          data: { form_id: 'F', form_token: 'tok', node_id: 'h', node_title: 'Approve', form_content: 'OK?', inputs: [], actions: [{ id: 'yes', title: 'Yes' }], expiration_time: 99 },
+          data: {
+            form_id: 'F',
+            form_token: 'tok',
+            node_id: 'h',
+            node_title: 'Approve',
+            form_content: 'OK?',
+            inputs: [],
+            actions: [{ id: 'yes', title: 'Yes' }],
+            expiration_time: 99,
+          },
         }),
       ],
-      event: ev('workflow_paused', { workflow_run_id: 'R', data: { workflow_run_id: 'R', status: 'paused', reasons: [{ TYPE: 'human_input_required' }] } }),
+      event: ev('workflow_paused', {
+        workflow_run_id: 'R',
+        data: { workflow_run_id: 'R', status: 'paused', reasons: [{ TYPE: 'human_input_required' }] },
+      }),
       expect: (a) => {
         expect(a.status).toBe('paused');
         expect(a.workflow?.status).toBe('paused');
         expect(a.workflow?.forms).toEqual([
-          { formId: 'F', formToken: 'tok', nodeId: 'h', nodeTitle: 'Approve', content: 'OK?', inputs: [], actions: [{ id: 'yes', title: 'Yes' }], expirationTime: 99, state: 'required' },
+          {
+            formId: 'F',
+            formToken: 'tok',
+            nodeId: 'h',
+            nodeTitle: 'Approve',
+            content: 'OK?',
+            inputs: [],
+            actions: [{ id: 'yes', title: 'Yes' }],
+            expirationTime: 99,
+            state: 'required',
+          },
         ]);
       },
     },
@@ -190,7 +290,9 @@ describe('reduceAnswer, one event kind at a time', () => {
       name: 'human_input_form_filled on the resumed stream: streaming again, form filled',
       before: [
         wfStarted,
-        ev('human_input_required', { data: { form_id: 'F', form_token: 't', node_id: 'h', node_title: 'A', form_content: '', inputs: [], actions: [] } }),
+        ev('human_input_required', {
+          data: { form_id: 'F', form_token: 't', node_id: 'h', node_title: 'A', form_content: '', inputs: [], actions: [] },
+        }),
         ev('workflow_paused', { data: { workflow_run_id: 'R', status: 'paused' } }),
       ],
       event: ev('human_input_form_filled', { data: { node_id: 'h', node_title: 'A', action_id: 'yes' } }),
@@ -230,7 +332,7 @@ describe('reduceAnswer, one event kind at a time', () => {
   });
 });
 
-describe('chatflow terminal order (PROTOCOL §3.3.2)', () => {
+describe('chatflow terminal order (docs/PROTOCOL.md §3.3.2)', () => {
   const start = [wfStarted, message('Tea')];
 
   it('1.12.1: workflow_finished then message_end', () => {
@@ -323,7 +425,12 @@ describe('recorded transcripts', () => {
   });
 
   it('§6.3 docs chatflow (newest order, json.dumps spacing, reasoning)', () => {
-    expect(replay('docs-chatflow-newest')).toMatchObject({ text: ' I', reasoning: 'The user greeted me, so', status: 'done', workflow: { runId: 'wfr_abc123', status: 'succeeded' } });
+    expect(replay('docs-chatflow-newest')).toMatchObject({
+      text: ' I',
+      reasoning: 'The user greeted me, so',
+      status: 'done',
+      workflow: { runId: 'wfr_abc123', status: 'succeeded' },
+    });
   });
 
   it('newest server stream: reasoning, think tags in text, citations, emoji', () => {
@@ -348,7 +455,11 @@ describe('recorded transcripts', () => {
   });
 
   it('legacy json.dumps stream: \\uXXXX escapes and surrogate pairs decode', () => {
-    expect(replay('legacy-json-dumps')).toMatchObject({ text: '你好, café 😀👍🏽 — über', status: 'done', usage: { total_price: '1.8E-7' } });
+    expect(replay('legacy-json-dumps')).toMatchObject({
+      text: '你好, café 😀👍🏽 — über',
+      status: 'done',
+      usage: { total_price: '1.8E-7' },
+    });
   });
 
   it('§6.7 model error', () => {
@@ -391,7 +502,7 @@ describe('finishAnswer', () => {
   });
 });
 
-describe('answerFromHistory (PROTOCOL §2.7)', () => {
+describe('answerFromHistory (docs/PROTOCOL.md §2.7)', () => {
   const item: HistoryMessage = {
     id: 'M1',
     conversation_id: 'C1',
@@ -404,7 +515,16 @@ describe('answerFromHistory (PROTOCOL §2.7)', () => {
     created_at: 1737000100,
     agent_thoughts: [
       { id: 'th-2', position: 2, thought: 'It is 04:01 UTC.', tool: '', tool_labels: {}, tool_input: '', observation: '', files: [] },
-      { id: 'th-1', position: 1, thought: null, tool: 'current_time', tool_labels: { current_time: { en_US: 'Current Time' } }, tool_input: '{}', observation: '{}', files: ['F2'] },
+      {
+        id: 'th-1',
+        position: 1,
+        thought: null,
+        tool: 'current_time',
+        tool_labels: { current_time: { en_US: 'Current Time' } },
+        tool_input: '{}',
+        observation: '{}',
+        files: ['F2'],
+      },
     ],
     message_files: [
       { id: 'F1', type: 'image', url: '/files/u.png', belongs_to: 'user', filename: 'u.png', mime_type: 'image/png' },
@@ -452,7 +572,12 @@ describe('answerFromHistory (PROTOCOL §2.7)', () => {
 
   it('status "error" gives an error answer that keeps the saved text', () => {
     const { answer } = answerFromHistory({ ...item, status: 'error', error: '[openai] Connection error.', answer: 'Half', feedback: null });
-    expect(answer).toMatchObject({ status: 'error', text: 'Half', feedback: null, error: { code: 'message_error', message: '[openai] Connection error.' } });
+    expect(answer).toMatchObject({
+      status: 'error',
+      text: 'Half',
+      feedback: null,
+      error: { code: 'message_error', message: '[openai] Connection error.' },
+    });
   });
 
   it('keeps a real parent id; tolerates missing lists and metadata', () => {

@@ -17,7 +17,10 @@ function composer(draft: string, busy = false) {
   document.body.append(c);
   containers.push(c);
   const onSend = vi.fn();
-  render(<Composer strings={en} draft={draft} busy={busy} onDraft={() => {}} onSend={onSend} onStop={() => {}} inputRef={{ current: null }} />, c);
+  render(
+    <Composer strings={en} draft={draft} busy={busy} onDraft={() => {}} onSend={onSend} onStop={() => {}} inputRef={{ current: null }} />,
+    c,
+  );
   const form = c.querySelector('form')!;
   const submits = vi.fn();
   // Listens after the composer's own handler, like any other listener of the event.

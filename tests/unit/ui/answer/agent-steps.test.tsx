@@ -45,7 +45,16 @@ function thought(over: Partial<AgentThought> = {}): AgentThought {
 
 function steps(props: Partial<AgentStepsProps> = {}): HTMLElement {
   return mount(
-    <AgentSteps thoughts={[thought()]} files={[]} meta={null} locale="en-US" imageBase={IMAGE_BASE} running={false} strings={en} {...props} />,
+    <AgentSteps
+      thoughts={[thought()]}
+      files={[]}
+      meta={null}
+      locale="en-US"
+      imageBase={IMAGE_BASE}
+      running={false}
+      strings={en}
+      {...props}
+    />,
   );
 }
 
@@ -206,24 +215,34 @@ describe('AgentSteps', () => {
       expect(c.querySelector('img')).toBeNull();
     });
 
-    test.each(['javascript:alert(1)', ' JaVaScRiPt:alert(1)', 'data:image/svg+xml,<svg onload=alert(1)>', 'vbscript:x', 'file:///etc/passwd'])(
-      'hostile URL icon %j → no img',
-      (url) => {
-        const c = steps({ meta: meta(url) });
-        expect(c.querySelector('img')).toBeNull();
-        expect(c.querySelector('.dcb-tool-icon')).toBeNull();
-      },
-    );
+    test.each([
+      'javascript:alert(1)',
+      ' JaVaScRiPt:alert(1)',
+      'data:image/svg+xml,<svg onload=alert(1)>',
+      'vbscript:x',
+      'file:///etc/passwd',
+    ])('hostile URL icon %j → no img', (url) => {
+      const c = steps({ meta: meta(url) });
+      expect(c.querySelector('img')).toBeNull();
+      expect(c.querySelector('.dcb-tool-icon')).toBeNull();
+    });
 
-    test.each(['red;background:url(x)', 'url(javascript:alert(1))', '#fff;background-image:url(//evil)', 'red', '#12345', 'expression(alert(1))', '', 5, null])(
-      'background %j is ignored',
-      (background) => {
-        const c = steps({ meta: meta({ background, content: '🔧' }) });
-        const span = c.querySelector('span.dcb-tool-emoji')!;
-        expect(span.textContent).toBe('🔧');
-        expect(span.hasAttribute('style')).toBe(false);
-      },
-    );
+    test.each([
+      'red;background:url(x)',
+      'url(javascript:alert(1))',
+      '#fff;background-image:url(//evil)',
+      'red',
+      '#12345',
+      'expression(alert(1))',
+      '',
+      5,
+      null,
+    ])('background %j is ignored', (background) => {
+      const c = steps({ meta: meta({ background, content: '🔧' }) });
+      const span = c.querySelector('span.dcb-tool-emoji')!;
+      expect(span.textContent).toBe('🔧');
+      expect(span.hasAttribute('style')).toBe(false);
+    });
 
     test.each([[null], [{}], [{ content: 5 }], [{ content: '' }], [42], [['x']], [true]])('icon %j → nothing', (icon) => {
       const c = steps({ meta: meta(icon) });
@@ -261,7 +280,10 @@ describe('AgentSteps', () => {
     });
 
     test('a hostile file URL gives no img', () => {
-      const c = steps({ files: [{ id: 'f1', type: 'image', url: 'javascript:alert(1)', belongsTo: 'assistant' }], thoughts: [thought({ fileIds: ['f1'] })] });
+      const c = steps({
+        files: [{ id: 'f1', type: 'image', url: 'javascript:alert(1)', belongsTo: 'assistant' }],
+        thoughts: [thought({ fileIds: ['f1'] })],
+      });
       expect(c.querySelector('img')).toBeNull();
     });
 

@@ -45,7 +45,7 @@ describe('AnswerBadges', () => {
 });
 
 describe('answer strings', () => {
-  test('the Chinese pack carries them; English ones are the extras\' own', () => {
+  test("the Chinese pack carries them; English ones are the extras' own", () => {
     const packs = { 'zh-Hans': zhHans };
     for (const locale of ['zh-Hans', 'zh_Hans', 'zh-CN']) expect(stringsFor(locale, packs).answer).toBe(answerZhHans);
     for (const locale of ['en-US', 'fr-FR', undefined]) expect(stringsFor(locale, packs).answer ?? answerEn).toBe(answerEn);

@@ -15,7 +15,13 @@ function files(list: AnswerFile[], exclude?: Set<string>): HTMLElement {
 }
 
 const img: AnswerFile = { id: 'i1', type: 'image', url: '/files/tools/x.png?timestamp=1&sign=a', belongsTo: 'assistant' };
-const doc: AnswerFile = { id: 'd1', type: 'document', url: 'https://files.example/report.pdf?sign=b', belongsTo: 'assistant', filename: 'report.pdf' };
+const doc: AnswerFile = {
+  id: 'd1',
+  type: 'document',
+  url: 'https://files.example/report.pdf?sign=b',
+  belongsTo: 'assistant',
+  filename: 'report.pdf',
+};
 
 describe('AnswerFiles', () => {
   test('nothing to show → nothing rendered', () => {

@@ -54,15 +54,39 @@ function iterateEvents(rounds = 3, finish = true): StreamEvent[] {
     ev('workflow_started', { id: 'R', workflow_id: 'W', inputs: {}, created_at: 1 }),
     started('NE1', 'start', 'start', 'Start', 1),
     finished('succeeded', 0.012, null, 'NE1', 'start', 'start', 'Start', 1),
-    ev('iteration_started', { id: 'IT', node_id: 'iteration', node_type: 'iteration', title: 'Iteration', created_at: 1, extras: {}, metadata: {}, inputs: null }),
+    ev('iteration_started', {
+      id: 'IT',
+      node_id: 'iteration',
+      node_type: 'iteration',
+      title: 'Iteration',
+      created_at: 1,
+      extras: {},
+      metadata: {},
+      inputs: null,
+    }),
   ];
   for (let i = 0; i < rounds; i++) {
     events.push(ev('iteration_next', { id: 'IT', node_id: 'iteration', node_type: 'iteration', title: 'Iteration', index: i }));
     events.push(started(`C${i}`, 'code', 'code', 'Code', 3, { iteration_id: 'IT' }));
-    events.push(finished(i === 2 ? 'failed' : 'succeeded', 0.004, i === 2 ? 'division by zero' : null, `C${i}`, 'code', 'code', 'Code', 3, { iteration_id: 'IT' }));
+    events.push(
+      finished(i === 2 ? 'failed' : 'succeeded', 0.004, i === 2 ? 'division by zero' : null, `C${i}`, 'code', 'code', 'Code', 3, {
+        iteration_id: 'IT',
+      }),
+    );
   }
   if (finish) {
-    events.push(ev('iteration_completed', { id: 'IT', node_id: 'iteration', node_type: 'iteration', title: 'Iteration', status: 'succeeded', error: null, elapsed_time: 0.31, steps: rounds }));
+    events.push(
+      ev('iteration_completed', {
+        id: 'IT',
+        node_id: 'iteration',
+        node_type: 'iteration',
+        title: 'Iteration',
+        status: 'succeeded',
+        error: null,
+        elapsed_time: 0.31,
+        steps: rounds,
+      }),
+    );
     events.push(started('NE2', 'llm', 'llm', 'LLM', 4));
     events.push(finished('succeeded', 1.73, null, 'NE2', 'llm', 'llm', 'LLM', 4));
     events.push(ev('workflow_finished', { id: 'R', workflow_id: 'W', status: 'succeeded', error: null, elapsed_time: 2.046, outputs: {} }));
@@ -128,7 +152,11 @@ describe('WorkflowPanel', () => {
     expect(c.querySelector('.dcb-wf-loop')!.getAttribute('data-status')).toBe('running');
     expect(c.querySelector('.dcb-wf-loop .dcb-sr-only')!.textContent).toBe('Running');
 
-    const more = [...events, ev('iteration_next', { id: 'IT', node_id: 'iteration', index: 2 }), started('C2', 'code', 'code', 'Code', 3, { iteration_id: 'IT' })];
+    const more = [
+      ...events,
+      ev('iteration_next', { id: 'IT', node_id: 'iteration', index: 2 }),
+      started('C2', 'code', 'code', 'Code', 3, { iteration_id: 'IT' }),
+    ];
     render(<WorkflowPanel workflow={runOf(more)} strings={answerEn} />, c);
     expect(c.querySelectorAll('.dcb-wf-round')).toHaveLength(3);
     const last = c.querySelectorAll('.dcb-wf-round')[2]!.querySelector('li')!;
@@ -188,7 +216,13 @@ describe('WorkflowPanel', () => {
     const run = runOf([
       ev('workflow_started', { id: 'R', workflow_id: 'W', inputs: {}, created_at: 1 }),
       started('N1', 'http', 'http-request', 'HTTP', 1),
-      ev('node_retry', { ...nodeData('N1', 'http', 'http-request', 'HTTP', 1), status: 'retry', retry_index: 2, elapsed_time: 0.2, error: 'timeout' }),
+      ev('node_retry', {
+        ...nodeData('N1', 'http', 'http-request', 'HTTP', 1),
+        status: 'retry',
+        retry_index: 2,
+        elapsed_time: 0.2,
+        error: 'timeout',
+      }),
     ]);
     const c = panel(run);
     expect(c.querySelector('.dcb-wf-node')!.textContent).toContain('Retry 2');
@@ -207,7 +241,15 @@ describe('workflowTree', () => {
     parentId: null,
     ...extra,
   });
-  const loop = (id: string, extra: Partial<LoopRun> = {}): LoopRun => ({ id, kind: 'iteration', nodeId: `n-${id}`, title: id, status: 'succeeded', index: 0, ...extra });
+  const loop = (id: string, extra: Partial<LoopRun> = {}): LoopRun => ({
+    id,
+    kind: 'iteration',
+    nodeId: `n-${id}`,
+    title: id,
+    status: 'succeeded',
+    index: 0,
+    ...extra,
+  });
   const shape = (items: TreeItem[]): unknown =>
     items.map((i) => (i.type === 'node' ? i.node.id : { [i.loop.id]: i.rounds.map((r) => [r.round, shape(r.items)]) }));
 
@@ -216,15 +258,34 @@ describe('workflowTree', () => {
       [n('a', { parentId: 'IT', iterationIndex: 4, nodeId: 'x' }), n('b', { parentId: 'IT', iterationIndex: 1, nodeId: 'x' })],
       [loop('IT')],
     );
-    expect(shape(tree)).toEqual([{ IT: [[1, ['b']], [4, ['a']]] }]);
+    expect(shape(tree)).toEqual([
+      {
+        IT: [
+          [1, ['b']],
+          [4, ['a']],
+        ],
+      },
+    ]);
   });
 
   test('counting: the k-th run of a node in an iteration is round k (several nodes per round)', () => {
     const tree = workflowTree(
-      [n('a1', { parentId: 'IT', nodeId: 'a' }), n('b1', { parentId: 'IT', nodeId: 'b' }), n('a2', { parentId: 'IT', nodeId: 'a' }), n('b2', { parentId: 'IT', nodeId: 'b' })],
+      [
+        n('a1', { parentId: 'IT', nodeId: 'a' }),
+        n('b1', { parentId: 'IT', nodeId: 'b' }),
+        n('a2', { parentId: 'IT', nodeId: 'a' }),
+        n('b2', { parentId: 'IT', nodeId: 'b' }),
+      ],
       [loop('IT')],
     );
-    expect(shape(tree)).toEqual([{ IT: [[0, ['a1', 'b1']], [1, ['a2', 'b2']]] }]);
+    expect(shape(tree)).toEqual([
+      {
+        IT: [
+          [0, ['a1', 'b1']],
+          [1, ['a2', 'b2']],
+        ],
+      },
+    ]);
   });
 
   test('the iteration takes its own node’s place (merged), else its first child’s, else comes last', () => {

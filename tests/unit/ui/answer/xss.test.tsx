@@ -23,7 +23,8 @@ const ATTRS = new Set(
     ' ',
   ),
 );
-const FORBIDDEN = 'script, iframe, object, embed, style, link, meta, base, form, input, textarea, template, math, frame, audio, video, source';
+const FORBIDDEN =
+  'script, iframe, object, embed, style, link, meta, base, form, input, textarea, template, math, frame, audio, video, source';
 
 /** The invariants that must hold whatever the server sends. */
 function assertSafe(root: HTMLElement): void {
@@ -115,9 +116,14 @@ describe.each(PAYLOADS)('hostile value %j', (p) => {
       { id: 'f2', type: 'document', url: p, belongsTo: 'assistant', filename: p },
     ];
     const meta = { tool_icons: { [p]: p, safe: { background: p, content: p } } } as AppMeta;
-    for (const [locale, strings] of [['en-US', answerEn], ['zh-Hans', answerZhHans]] as const) {
+    for (const [locale, strings] of [
+      ['en-US', answerEn],
+      ['zh-Hans', answerZhHans],
+    ] as const) {
       for (const running of [true, false]) {
-        const c = mount(<AgentSteps thoughts={thoughts} files={files} meta={meta} locale={locale} imageBase={BASE} running={running} strings={strings} />);
+        const c = mount(
+          <AgentSteps thoughts={thoughts} files={files} meta={meta} locale={locale} imageBase={BASE} running={running} strings={strings} />,
+        );
         expandAll(c);
         assertSafe(c);
         // `;` separates tool names, so a payload containing one names several tools.
