@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
-/** The chat-family modes the web chat endpoint accepts (docs/PROTOCOL.md §2.4). */
-export type AppMode = 'chat' | 'agent-chat' | 'advanced-chat';
+/**
+ * Dify's app modes. The web chat endpoint accepts the chat family (docs/PROTOCOL.md §2.4) and `agent`
+ * (New Agent); completion and workflow apps are served by their own routes (§2.11).
+ */
+export type AppMode = 'chat' | 'agent-chat' | 'advanced-chat' | 'agent' | 'completion' | 'workflow';
 
 type Json = Record<string, unknown>;
 
@@ -24,7 +27,7 @@ export interface App extends AppDefinition {
   code: string;
 }
 
-const MODES: readonly string[] = ['chat', 'agent-chat', 'advanced-chat'];
+export const MODES: readonly string[] = ['chat', 'agent-chat', 'advanced-chat', 'agent', 'completion', 'workflow'];
 
 export function loadAppDefinitions(file: string): Map<string, AppDefinition> {
   const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
@@ -70,6 +73,16 @@ export class AppRegistry {
   /** Lookup by the live site code, as /api/passport and the JWT's app_code check do. */
   byCode(code: string): App | undefined {
     return this.apps.find((app) => app.code === code);
+  }
+
+  /** Adds an app created at run time (the console, demo/server/console/); `reset()` drops it again. */
+  add(app: App): void {
+    this.apps.push(app);
+  }
+
+  /** Deletes an app: its passports and site code stop working at once, as when Dify deletes one. */
+  remove(app: App): void {
+    this.apps = this.apps.filter((a) => a !== app);
   }
 
   byId(appId: string): App | undefined {

@@ -6,7 +6,8 @@ import { startMockServer } from './server.ts';
 /**
  * CLI: `node dist/mock/server.js` (bundled by build.mjs from this file; `npm start` builds and runs it).
  * Env: PORT (8787), HOST (127.0.0.1), DATA_FILE (demo/data/store.json; "" = memory only),
- * APPS_FILE, DIST_DIR, PUBLIC_DIR, TOKEN_DELAY_MS, QUIET=1. Paths are relative to the repo root,
+ * APPS_FILE, DIST_DIR, PUBLIC_DIR, TOKEN_DELAY_MS, QUIET=1, MOCK_ADMIN_SECRET (the console API's secret;
+ * random and printed at start unless NODE_ENV=production). Paths are relative to the repo root,
  * found from the working directory (see paths.ts), since a bundle cannot use its own location.
  */
 async function main(): Promise<void> {
@@ -26,8 +27,12 @@ async function main(): Promise<void> {
     publicDir: fromRoot(env.PUBLIC_DIR, join('demo', 'public')),
     tokenDelayMs: env.TOKEN_DELAY_MS ? Number(env.TOKEN_DELAY_MS) : 30,
     quiet: env.QUIET === '1',
+    adminSecret: env.MOCK_ADMIN_SECRET,
   });
   console.log(`Mock Dify server + demo page: ${server.url}/`);
+  // Development only: QA needs the secret for the console page; production logs never hold it.
+  if (env.NODE_ENV !== 'production')
+    console.log(`Console (API keys, channels, limits): ${server.url}/console.html  admin secret: ${server.adminSecret}`);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setMaxListeners } from 'node:events';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { handleAdmin } from './admin.ts';
+import { handleDeployment, isDeploymentPath, setupDeployment } from './console/entry.ts';
 import { AppRegistry, loadAppDefinitions } from './apps.ts';
 import type { MockState, RequestContext } from './context.ts';
 import { answerPreflight, applyCommonHeaders } from './cors.ts';
@@ -33,12 +34,18 @@ export interface MockServerOptions {
   tokenDelayMs?: number;
   /** No request logging. */
   quiet?: boolean;
+  /** Bearer secret of the console API (/console/api/apps); random when not given. */
+  adminSecret?: string;
+  /** Where API keys, channel toggles and console-made apps persist; default: console.json beside dataFile. */
+  consoleFile?: string | null;
 }
 
 export interface MockServer {
   /** e.g. http://127.0.0.1:54321 */
   url: string;
   port: number;
+  /** The console API's bearer secret. */
+  adminSecret: string;
   close(): Promise<void>;
 }
 
@@ -73,6 +80,7 @@ async function handle(state: MockState, req: IncomingMessage, res: ServerRespons
   };
   try {
     if (method === 'OPTIONS') return answerPreflight(res);
+    if (isDeploymentPath(ctx.path)) return await handleDeployment(ctx);
     const isApi = ctx.path.startsWith('/api/');
     if (isApi || ctx.path.startsWith('/__mock/')) {
       if (method !== 'GET' && method !== 'HEAD') {
@@ -124,6 +132,10 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
     log,
   };
 
+  const dataFile = opts.dataFile ? resolve(opts.dataFile) : null;
+  const consoleFile = opts.consoleFile === undefined ? (dataFile ? join(dirname(dataFile), 'console.json') : null) : opts.consoleFile;
+  const deployment = setupDeployment(state, { file: consoleFile, adminSecret: opts.adminSecret });
+
   const sockets = new Set<Socket>();
   const server = createServer((req, res) => void handle(state, req, res));
   server.on('connection', (socket) => {
@@ -143,6 +155,7 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
   return {
     url: `http://${host}:${address.port}`,
     port: address.port,
+    adminSecret: deployment.adminSecret,
     close(): Promise<void> {
       closed ??= new Promise<void>((resolveClose) => {
         closing.abort();
@@ -150,6 +163,7 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
         for (const socket of sockets) socket.destroy();
         server.closeAllConnections();
         state.store.flush();
+        deployment.flush();
       });
       return closed;
     },

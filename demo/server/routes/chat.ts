@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { App, AppMode } from '../apps.ts';
 import { authOf, type MockState, type RequestContext } from '../context.ts';
-import { conversationNotExists, invalidParam, pydanticError } from '../errors.ts';
+import { conversationNotExists, DifyError, invalidParam, pydanticError } from '../errors.ts';
 import { parseJsonBody, sendJson } from '../http.ts';
 import { renderIntroduction, validateInputs } from '../inputs.ts';
 import { Run } from '../run.ts';
@@ -12,10 +12,12 @@ import { runBlocking, runStreaming, type Script } from '../stream.ts';
 import { nowSeconds, type EndUser, type MessageFileRecord } from '../store.ts';
 import { normalizeUuid } from '../uuid.ts';
 
-const SCRIPTS: Record<AppMode, Script> = {
+/** Completion and workflow apps have no script here: their web route is another one (§2.11). */
+const SCRIPTS: Partial<Record<AppMode, Script>> = {
   chat: chatScript,
   'agent-chat': agentScript,
   'advanced-chat': chatflowScript,
+  agent: agentScript,
 };
 
 interface ChatPayload {
@@ -124,6 +126,8 @@ export function initialConversationName(query: string): string {
 export async function chatMessages(ctx: RequestContext): Promise<void> {
   const { app, endUser } = authOf(ctx);
   const { state } = ctx;
+  const script = SCRIPTS[app.mode];
+  if (!script) throw new DifyError(400, 'not_chat_app', 'App mode is invalid.');
   const payload = parsePayload(parseJsonBody(ctx.body));
   if (!payload.query) throw invalidParam('query is required');
   const conversationId = payload.conversation_id ? uuidParam(payload.conversation_id) : null;
@@ -159,7 +163,6 @@ export async function chatMessages(ctx: RequestContext): Promise<void> {
     metadata: null,
   });
   const run = new Run(state, app, endUser, conversation, message, ctx.origin);
-  const script = SCRIPTS[app.mode];
   if (payload.response_mode === 'streaming') await runStreaming(ctx, run, script);
   else await runBlocking(ctx, run, script);
 }
