@@ -15,7 +15,7 @@ export default defineConfig({
     },
   ],
   test: {
-    include: ['tests/unit/**/*.test.{ts,tsx}', 'tests/mock/**/*.test.ts'],
+    include: ['tests/unit/**/*.test.{ts,tsx}', 'tests/mock/**/*.test.ts', 'tests/relay/**/*.test.ts'],
     environment: 'node',
   },
 });

@@ -1,0 +1,85 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { RelayHandler } from './handler.ts';
+
+/**
+ * The relay as a `node:http` request listener, which is also Express/Connect middleware
+ * (`app.use('/dify', relay.node)`; mount it before any body parser, or it relays what the parser
+ * left). Streams go out chunk by chunk as Dify sends them; a visitor who goes away aborts the
+ * call to Dify, which then stops generating for nobody.
+ */
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void;
+
+function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
+  const host = req.headers.host ?? 'localhost';
+  const url = new URL(req.url ?? '/', `http://${host}`);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name.startsWith(':')) continue;
+    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const method = (req.method ?? 'GET').toUpperCase();
+  const init: RequestInit & { duplex?: 'half' } = { method, headers, signal };
+  if (method !== 'GET' && method !== 'HEAD') {
+    // A body parser that ran first left the parsed body behind and the stream empty.
+    const parsed = (req as IncomingMessage & { body?: unknown }).body;
+    if (parsed !== undefined && req.readableEnded) init.body = typeof parsed === 'string' ? parsed : JSON.stringify(parsed);
+    else {
+      init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
+      init.duplex = 'half';
+    }
+  }
+  return new Request(url, init);
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    res.once('drain', resolve);
+    res.once('close', resolve);
+  });
+}
+
+async function send(response: Response, res: ServerResponse): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  res.writeHead(response.status, headers);
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  // Each chunk is written as it arrives (no buffering); a full socket buffer pauses the reading.
+  res.flushHeaders();
+  const reader = response.body.getReader();
+  res.on('close', () => void reader.cancel().catch(() => {}));
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value)) await drained(res);
+      if (res.destroyed) break;
+    }
+  } catch {
+    // The upstream stream broke (Dify went away): end the response without a terminal event, as Dify would.
+  }
+  if (!res.destroyed) res.end();
+}
+
+export function nodeHandler(relay: RelayHandler): NodeHandler {
+  return (req, res, next) => {
+    const controller = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    const clientIp = req.socket.remoteAddress ?? undefined;
+    relay
+      .fetch(toRequest(req, controller.signal), clientIp ? { clientIp } : {})
+      .then((response) => send(response, res))
+      .catch((err: unknown) => {
+        if (next) return next(err);
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ code: 'internal_server_error', message: 'Internal Server Error', status: 500 }));
+      });
+  };
+}
