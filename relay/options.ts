@@ -103,12 +103,13 @@ export function resolveOptions(options: RelayOptions): ResolvedOptions {
 /**
  * Options from the environment: DIFY_API_URL, DIFY_API_KEY, RELAY_ALLOWED_ORIGINS (comma-separated),
  * RELAY_IDENTITY_SECRET, RELAY_REQUIRE_IDENTITY=1, RELAY_PASSPORT_SECRET, RELAY_INPUTS (a JSON
- * object), RELAY_LIMIT_PER_MINUTE, RELAY_LIMIT_PER_HOUR, REDIS_URL, RELAY_TRUST_PROXY=1, RELAY_BASE_PATH.
+ * object), RELAY_LIMIT_PER_MINUTE and RELAY_LIMIT_PER_HOUR (per visitor), RELAY_IP_LIMIT_PER_MINUTE and
+ * RELAY_IP_LIMIT_PER_HOUR (per IP), REDIS_URL, RELAY_TRUST_PROXY=1, RELAY_BASE_PATH.
  */
 export function optionsFromEnv(env: Record<string, string | undefined> = process.env): RelayOptions {
-  const limit = (): Limit => ({
-    perMinute: env.RELAY_LIMIT_PER_MINUTE ? Number(env.RELAY_LIMIT_PER_MINUTE) : DEFAULT_LIMIT.perMinute,
-    perHour: env.RELAY_LIMIT_PER_HOUR ? Number(env.RELAY_LIMIT_PER_HOUR) : DEFAULT_LIMIT.perHour,
+  const limit = (prefix: string): Limit => ({
+    perMinute: env[`${prefix}_PER_MINUTE`] ? Number(env[`${prefix}_PER_MINUTE`]) : DEFAULT_LIMIT.perMinute,
+    perHour: env[`${prefix}_PER_HOUR`] ? Number(env[`${prefix}_PER_HOUR`]) : DEFAULT_LIMIT.perHour,
   });
   let inputs: Record<string, unknown> | undefined;
   if (env.RELAY_INPUTS) {
@@ -127,8 +128,8 @@ export function optionsFromEnv(env: Record<string, string | undefined> = process
     requireIdentity: env.RELAY_REQUIRE_IDENTITY === '1',
     ...(env.RELAY_PASSPORT_SECRET ? { passportSecret: env.RELAY_PASSPORT_SECRET } : {}),
     ...(inputs ? { inputs } : {}),
-    visitorLimit: limit(),
-    ipLimit: limit(),
+    visitorLimit: limit('RELAY_LIMIT'),
+    ipLimit: limit('RELAY_IP_LIMIT'),
     ...(env.REDIS_URL ? { redisUrl: env.REDIS_URL } : {}),
     trustProxy: env.RELAY_TRUST_PROXY === '1',
     basePath: env.RELAY_BASE_PATH ?? '',
