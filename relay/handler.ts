@@ -110,10 +110,12 @@ export function createRelayHandler(relayOptions: RelayOptions): RelayHandler {
     const verdict = await (await limiterReady).hit(keys);
     if (verdict.ok) return;
     const who = verdict.key.startsWith('ip:') ? 'this network' : 'this visitor';
+    // Dify's code for a used-up quota (docs/PROTOCOL.md §4.2): the widget says so and does not
+    // retry by itself, where `too_many_requests` would have it back off and try again.
     throw new RelayError(
       429,
-      'too_many_requests',
-      `Too many requests. Please try again later. The limit for ${who} is ${verdict.limit} requests ${verdict.window === 'minute' ? 'a minute' : 'an hour'}.`,
+      'rate_limit_error',
+      `Request limit reached: ${who} may make ${verdict.limit} requests ${verdict.window === 'minute' ? 'a minute' : 'an hour'}. Try again in ${verdict.retryAfterSeconds} s.`,
       { 'Retry-After': String(verdict.retryAfterSeconds) },
     );
   }

@@ -110,7 +110,7 @@ describe.skipIf(!REDIS_SERVER)('two relay processes sharing one Redis (needs red
       const refused = await w.get('/meta');
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(((await refused.json()) as { code: string }).code).toBe('too_many_requests');
+      expect(((await refused.json()) as { code: string }).code).toBe('rate_limit_error');
     }
   }, 60_000);
 });

@@ -184,7 +184,7 @@ describe('relay limits', () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(refused.headers.get('access-control-expose-headers')).toMatch(/Retry-After/);
     const body = (await refused.json()) as { code: string; message: string };
-    expect(body.code).toBe('too_many_requests');
+    expect(body.code).toBe('rate_limit_error');
     expect(body.message).toMatch(/60 requests a minute/);
     // Another visitor on the same IP is not held back by this one.
     const other = widget(relay.url);
