@@ -34,7 +34,11 @@ export function defaultParameters(mode: AppMode): Record<string, unknown> {
     retriever_resource: { enabled: false },
     annotation_reply: { enabled: false },
     more_like_this: { enabled: false },
-    user_input_form: [],
+    // Completion and workflow apps take their text as an input; a new one starts with `query`.
+    user_input_form:
+      mode === 'workflow' || mode === 'completion'
+        ? [{ paragraph: { label: 'Query', variable: 'query', type: 'paragraph', required: false, max_length: 4000, default: '' } }]
+        : [],
     sensitive_word_avoidance: { enabled: false, type: '', configs: [] },
     file_upload: { image: { enabled: false, number_limits: 3, detail: 'high', transfer_methods: ['remote_url', 'local_file'] } },
     system_parameters: {
