@@ -142,9 +142,16 @@ export function createRelayHandler(relayOptions: RelayOptions): RelayHandler {
     return Response.json({ access_token: token });
   }
 
+  /** Passports already checked, so a visitor's every request does not recompute its HMAC. */
+  const checked = new Map<string, Visitor & { exp?: number }>();
   async function visitorOf(request: Request): Promise<Visitor> {
-    const check = await readPassport(passportOf(request), options.passportSecret);
+    const token = passportOf(request);
+    const known = checked.get(token);
+    if (known && (known.exp === undefined || known.exp > Date.now() / 1000)) return known;
+    const check = await readPassport(token, options.passportSecret);
     if (!check.ok) throw unauthorized(check.message);
+    if (checked.size >= 10_000) checked.clear();
+    checked.set(token, check.passport);
     return check.passport;
   }
 

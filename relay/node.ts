@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { errorResponse, RelayError } from './errors.ts';
 import type { RelayHandler } from './handler.ts';
 
 /**
@@ -10,7 +11,24 @@ import type { RelayHandler } from './handler.ts';
  */
 export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void;
 
-function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
+/** Reads a request body whole: question bodies are small, and this is cheaper than a web stream. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Past this, the body is handed on as a stream for the handler to refuse (413). */
+const READ_WHOLE = 1024 * 1024;
+
+async function toRequest(req: IncomingMessage, signal: AbortSignal): Promise<Request> {
   const host = req.headers.host ?? 'localhost';
   const url = new URL(req.url ?? '/', `http://${host}`);
   const headers = new Headers();
@@ -24,7 +42,11 @@ function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
     // A body parser that ran first left the parsed body behind and the stream empty.
     const parsed = (req as IncomingMessage & { body?: unknown }).body;
     if (parsed !== undefined && req.readableEnded) init.body = typeof parsed === 'string' ? parsed : JSON.stringify(parsed);
-    else {
+    else if (Number(req.headers['content-length'] ?? 0) <= READ_WHOLE) {
+      const body = await readBody(req, READ_WHOLE);
+      if (!body) throw new RelayError(413, 'request_too_large', 'The request body is too large.');
+      init.body = body.toString('utf8');
+    } else {
       init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
       init.duplex = 'half';
     }
@@ -73,10 +95,11 @@ export function nodeHandler(relay: RelayHandler): NodeHandler {
       if (!res.writableFinished) controller.abort();
     });
     const clientIp = req.socket.remoteAddress ?? undefined;
-    relay
-      .fetch(toRequest(req, controller.signal), clientIp ? { clientIp } : {})
+    toRequest(req, controller.signal)
+      .then((request) => relay.fetch(request, clientIp ? { clientIp } : {}))
       .then((response) => send(response, res))
       .catch((err: unknown) => {
+        if (err instanceof RelayError) return send(errorResponse(err), res);
         if (next) return next(err);
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ code: 'internal_server_error', message: 'Internal Server Error', status: 500 }));
