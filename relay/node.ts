@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import { errorResponse, RelayError } from './errors.ts';
 import type { RelayHandler } from './handler.ts';
 
@@ -25,7 +24,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   });
 }
 
-/** Past this, the body is handed on as a stream for the handler to refuse (413). */
+/** The largest body relayed: a question is a few kilobytes. */
 const READ_WHOLE = 1024 * 1024;
 
 async function toRequest(req: IncomingMessage, signal: AbortSignal): Promise<Request> {
@@ -37,18 +36,16 @@ async function toRequest(req: IncomingMessage, signal: AbortSignal): Promise<Req
     headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   const method = (req.method ?? 'GET').toUpperCase();
-  const init: RequestInit & { duplex?: 'half' } = { method, headers, signal };
+  const init: RequestInit = { method, headers, signal };
   if (method !== 'GET' && method !== 'HEAD') {
     // A body parser that ran first left the parsed body behind and the stream empty.
     const parsed = (req as IncomingMessage & { body?: unknown }).body;
     if (parsed !== undefined && req.readableEnded) init.body = typeof parsed === 'string' ? parsed : JSON.stringify(parsed);
-    else if (Number(req.headers['content-length'] ?? 0) <= READ_WHOLE) {
-      const body = await readBody(req, READ_WHOLE);
+    else {
+      // Refused before reading a byte when the size is announced; counted while reading otherwise.
+      const body = Number(req.headers['content-length'] ?? 0) > READ_WHOLE ? null : await readBody(req, READ_WHOLE);
       if (!body) throw new RelayError(413, 'request_too_large', 'The request body is too large.');
       init.body = body.toString('utf8');
-    } else {
-      init.body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
-      init.duplex = 'half';
     }
   }
   return new Request(url, init);
@@ -99,7 +96,12 @@ export function nodeHandler(relay: RelayHandler): NodeHandler {
       .then((request) => relay.fetch(request, clientIp ? { clientIp } : {}))
       .then((response) => send(response, res))
       .catch((err: unknown) => {
-        if (err instanceof RelayError) return send(errorResponse(err), res);
+        if (err instanceof RelayError) {
+          // The unread rest of the body must not hold up the next request on this connection.
+          res.setHeader('Connection', 'close');
+          const origin = req.headers.origin;
+          return send(errorResponse(err, origin ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : {}), res);
+        }
         if (next) return next(err);
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ code: 'internal_server_error', message: 'Internal Server Error', status: 500 }));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRelay, MemoryLimiter, redact, signVisitor, verifyVisitor } from '../../relay/index.ts';
+import { issuePassport, readPassport } from '../../relay/passport.ts';
 import { PAGE } from './helpers.ts';
 
 describe('signed visitor ids', () => {
@@ -36,6 +37,22 @@ describe('signed visitor ids', () => {
     const res = await relay.fetch(new Request('http://relay.test/passport', { headers: { Origin: PAGE } }));
     expect(res.status).toBe(401);
     expect(((await res.json()) as { message: string }).message).toMatch(/needs a signed visitor identity/);
+  });
+});
+
+describe("the relay's passports", () => {
+  it("carry the user, end with a signed visitor's expiry, and cannot be altered", async () => {
+    const token = await issuePassport({ user: 'alice', signed: true, exp: 1_800_000_060 }, 'p-secret');
+    expect(await readPassport(token, 'p-secret', 1_800_000_000)).toEqual({
+      ok: true,
+      passport: { user: 'alice', signed: true, exp: 1_800_000_060 },
+    });
+    expect(await readPassport(token, 'p-secret', 1_800_000_061)).toEqual({ ok: false, message: 'Token has expired.' });
+    expect(await readPassport(token, 'other', 1_800_000_000)).toEqual({ ok: false, message: 'Invalid token signature.' });
+    const [prefix, , sig] = token.split('.');
+    const forged = `${prefix}.${Buffer.from(JSON.stringify({ user: 'bob', signed: true })).toString('base64url')}.${sig}`;
+    expect(await readPassport(forged, 'p-secret', 1_800_000_000)).toEqual({ ok: false, message: 'Invalid token signature.' });
+    expect(await readPassport('eyJ.a.b', 'p-secret')).toEqual({ ok: false, message: 'Invalid token.' });
   });
 });
 

@@ -150,6 +150,52 @@ describe('the relay in front of the service API', () => {
     expect((await other.post(`/messages/${messageId}/feedbacks`, { rating: 'like' })).status).toBe(404);
   });
 
+  it('refuses a body over 1 MiB with 413 and a bad JSON body as Dify does', async () => {
+    const w = widget(relay.url);
+    await w.login();
+    const big = await w.ask('x'.repeat(1024 * 1024 + 10));
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { code: string }).code).toBe('request_too_large');
+    const bad = await fetch(`${relay.url}/chat-messages`, {
+      method: 'POST',
+      headers: { Origin: PAGE, 'X-App-Passport': w.passport!, 'Content-Type': 'application/json' },
+      body: '{not json',
+    });
+    expect(await bad.json()).toEqual({
+      code: 'bad_request',
+      message: 'Invalid JSON payload received or JSON payload is empty.',
+      status: 400,
+    });
+  });
+
+  it('works as Express middleware after a body parser too', async () => {
+    const w = widget(relay.url);
+    await w.login();
+    const { createServer } = await import('node:http');
+    // What express.json() leaves behind: the parsed body, and a consumed stream.
+    const parsed = createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk) => (text += chunk));
+      req.on('end', () => {
+        (req as typeof req & { body: unknown }).body = JSON.parse(text);
+        relay.relay.node(req, res);
+      });
+    });
+    await new Promise<void>((resolve) => parsed.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = parsed.address() as { port: number };
+      const res = await widget(`http://127.0.0.1:${port}`).ask('parsed already');
+      expect(res.status).toBe(401);
+      const other = widget(`http://127.0.0.1:${port}`);
+      other.passport = w.passport;
+      const { events } = await readAll(await other.ask('parsed already'));
+      expect(names(events).at(-1)).toBe('message_end');
+    } finally {
+      parsed.closeAllConnections();
+      await new Promise<void>((resolve) => parsed.close(() => resolve()));
+    }
+  });
+
   it('never writes a secret to its log', async () => {
     expect(logged.length).toBeGreaterThan(10);
     const joined = logged.join('\n');
