@@ -120,6 +120,7 @@ export function createRelayHandler(relayOptions: RelayOptions): RelayHandler {
     );
   }
 
+  let warnedUnsigned = false;
   /** GET /passport?user_id=: a signed id becomes the visitor's `user`; none makes an anonymous one. */
   async function mintPassport(url: URL): Promise<Response> {
     const given = url.searchParams.get('user_id');
@@ -136,6 +137,10 @@ export function createRelayHandler(relayOptions: RelayOptions): RelayHandler {
       visitor = { user: check.userId, signed: true, exp: check.expiresAt };
     } else {
       if (options.requireIdentity) throw unauthorized('This chat needs a signed visitor identity (systemVariables.user_id).');
+      if (given && !warnedUnsigned) {
+        warnedUnsigned = true;
+        log('[dify-relay] a page sent user_id, but identitySecret is not set: every visitor is anonymous');
+      }
       visitor = { user: `anon-${crypto.randomUUID()}`, signed: false };
     }
     const token = await issuePassport(visitor, options.passportSecret);

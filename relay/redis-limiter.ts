@@ -65,17 +65,33 @@ export class RedisLimiter implements Limiter {
   ) {}
 
   static async connect(options: RedisLimiterOptions): Promise<RedisLimiter> {
-    let createClient: (options: { url: string }) => RedisLike;
+    let createClient: (options: { url: string; disableOfflineQueue: boolean; socket: { connectTimeout: number } }) => RedisLike;
     try {
       ({ createClient } = (await import('@redis/client')) as unknown as { createClient: typeof createClient });
     } catch {
       throw new Error('[dify-relay] REDIS_URL is set but @redis/client is not installed: npm install @redis/client@6.4.0');
     }
     const onError = options.onError ?? ((message: string) => console.error(message));
-    const client = createClient({ url: options.url });
+    // While Redis is away, commands fail at once (and the limiter lets requests through) instead of
+    // queueing and holding every visitor's request until it is back.
+    const client = createClient({ url: options.url, disableOfflineQueue: true, socket: { connectTimeout: 5_000 } });
     const limiter = new RedisLimiter(client, options.prefix ?? 'dify-relay:limit:', onError);
     client.on('error', (err) => limiter.complain(`[dify-relay] Redis: ${err.message}`));
-    await client.connect();
+    // A Redis that is down at start-up must not hold the relay up: it keeps reconnecting behind.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 5_000)));
+    const connected = await Promise.race([
+      client.connect().then(
+        () => 'ok' as const,
+        (err: Error) => err,
+      ),
+      late,
+    ]);
+    clearTimeout(timer);
+    if (connected !== 'ok')
+      limiter.complain(
+        `[dify-relay] Redis at ${options.url.replace(/\/\/[^@/]*@/, '//')} is not reachable yet; requests pass unlimited until it is`,
+      );
     return limiter;
   }
 

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRelay } from '../../relay/index.ts';
 import { PAGE, startUpstream, type Upstream, widget } from './helpers.ts';
 
 /**
@@ -113,4 +114,26 @@ describe.skipIf(!REDIS_SERVER)('two relay processes sharing one Redis (needs red
       expect(((await refused.json()) as { code: string }).code).toBe('rate_limit_error');
     }
   }, 60_000);
+});
+
+describe('a relay whose Redis is down', () => {
+  it('still answers (limits pass until Redis is back) and says so in its log', async () => {
+    const logged: string[] = [];
+    const relay = createRelay({
+      difyApiUrl: 'http://127.0.0.1:9/v1',
+      apiKey: 'app-x',
+      allowedOrigins: [PAGE],
+      redisUrl: `redis://:hunter2@127.0.0.1:${await freePort()}`,
+      log: (line) => logged.push(line),
+    });
+    try {
+      await relay.ready();
+      const res = await relay.fetch(new Request('http://relay.test/passport', { headers: { Origin: PAGE } }));
+      expect(res.status).toBe(200);
+      expect(logged.join('\n')).toMatch(/Redis/);
+      expect(logged.join('\n')).not.toContain('hunter2');
+    } finally {
+      await relay.close();
+    }
+  }, 20_000);
 });
