@@ -140,10 +140,13 @@ export async function handleConsole(ctx: RequestContext): Promise<void> {
       d.deleteApp(app);
       ctx.state.log(`[console] app ${app.key} deleted`);
       return sendJson(res, 204, null);
-    case 'POST site':
-      Object.assign(app.site, objectBody(ctx));
+    case 'POST site': {
+      // The code is changed only by a reset, which makes the old one stop; never by an edit.
+      const { code: _code, ...settings } = objectBody(ctx);
+      Object.assign(app.site, settings);
       d.changed();
       return sendJson(res, 200, appDetail(d, app));
+    }
     case 'POST parameters':
       Object.assign(app.parameters, objectBody(ctx));
       d.changed();
