@@ -25,3 +25,24 @@ export const unauthorized = (message: string): RelayError => new RelayError(401,
 export const notFound = (message = 'The requested URL was not found on the server.'): RelayError =>
   new RelayError(404, 'not_found', message);
 export const invalidParam = (message: string): RelayError => new RelayError(400, 'invalid_param', message);
+
+/** Dify's error bodies pass through; what only the relay must know (its key was refused) does not. */
+export async function upstreamError(res: Response, log: (line: string) => void): Promise<RelayError> {
+  const text = await res.text().catch(() => '');
+  let fields: { code?: unknown; message?: unknown } = {};
+  try {
+    fields = JSON.parse(text) as typeof fields;
+  } catch {
+    fields = {};
+  }
+  const headers: Record<string, string> = {};
+  const retryAfter = res.headers.get('retry-after');
+  if (retryAfter) headers['Retry-After'] = retryAfter;
+  if (res.status === 401) {
+    log(`[dify-relay] Dify refused the API key (401 ${String(fields.message ?? '')}): check DIFY_API_KEY`);
+    return new RelayError(502, 'internal_server_error', 'The chat relay is not configured correctly.');
+  }
+  if (typeof fields.code !== 'string')
+    return new RelayError(res.status >= 500 ? res.status : 502, 'internal_server_error', `Dify answered ${res.status}.`, headers);
+  return new RelayError(res.status, fields.code, String(fields.message ?? ''), headers);
+}

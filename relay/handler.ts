@@ -1,10 +1,11 @@
-import { errorResponse, notFound, RelayError, unauthorized } from './errors.ts';
+import { errorResponse, notFound, RelayError, unauthorized, upstreamError } from './errors.ts';
 import { verifyVisitor } from './identity.ts';
 import { MemoryLimiter, type Limiter } from './limits.ts';
 import { type RelayOptions, resolveOptions, type Visitor } from './options.ts';
 import { issuePassport, readPassport } from './passport.ts';
 import { safeLogger } from './redact.ts';
 import { RedisLimiter } from './redis-limiter.ts';
+import { passportOf, readJson } from './request.ts';
 import { findRoute } from './routes.ts';
 import { createUpstream } from './upstream.ts';
 
@@ -23,54 +24,6 @@ export interface RelayHandler {
 }
 
 const ALLOWED_HEADERS = 'Content-Type, X-App-Code, X-App-Passport, Authorization, X-CSRF-Token';
-const MAX_BODY = 1024 * 1024;
-
-/** The passport comes as Dify's (docs/PROTOCOL.md §1.3): X-App-Passport, or Bearer from older widgets. */
-function passportOf(request: Request): string {
-  const header = request.headers.get('x-app-passport')?.trim();
-  if (header) return header;
-  const authorization = request.headers.get('authorization')?.trim();
-  if (authorization) {
-    const [scheme, token] = authorization.split(/\s+/, 2);
-    if (scheme?.toLowerCase() === 'bearer' && token) return token;
-  }
-  throw unauthorized('App token is missing.');
-}
-
-async function readJson(request: Request): Promise<Record<string, unknown>> {
-  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY)
-    throw new RelayError(413, 'request_too_large', 'The request body is too large.');
-  const text = await request.text();
-  if (text.length > MAX_BODY) throw new RelayError(413, 'request_too_large', 'The request body is too large.');
-  try {
-    const body: unknown = text.trim() ? JSON.parse(text) : {};
-    if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
-  } catch {
-    // falls through to Dify's message
-  }
-  throw new RelayError(400, 'bad_request', 'Invalid JSON payload received or JSON payload is empty.');
-}
-
-/** Dify's error bodies pass through; what only the relay must know (its key was refused) does not. */
-async function upstreamError(res: Response, log: (line: string) => void): Promise<RelayError> {
-  const text = await res.text().catch(() => '');
-  let fields: { code?: unknown; message?: unknown } = {};
-  try {
-    fields = JSON.parse(text) as typeof fields;
-  } catch {
-    fields = {};
-  }
-  const headers: Record<string, string> = {};
-  const retryAfter = res.headers.get('retry-after');
-  if (retryAfter) headers['Retry-After'] = retryAfter;
-  if (res.status === 401) {
-    log(`[dify-relay] Dify refused the API key (401 ${String(fields.message ?? '')}): check DIFY_API_KEY`);
-    return new RelayError(502, 'internal_server_error', 'The chat relay is not configured correctly.');
-  }
-  if (typeof fields.code !== 'string')
-    return new RelayError(res.status >= 500 ? res.status : 502, 'internal_server_error', `Dify answered ${res.status}.`, headers);
-  return new RelayError(res.status, fields.code, String(fields.message ?? ''), headers);
-}
 
 export function createRelayHandler(relayOptions: RelayOptions): RelayHandler {
   const options = resolveOptions(relayOptions);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRelay, MemoryLimiter, redact, signVisitor, verifyVisitor } from '../../relay/index.ts';
+import { createRelay, redact, signVisitor, verifyVisitor } from '../../relay/index.ts';
 import { issuePassport, readPassport } from '../../relay/passport.ts';
 import { PAGE } from './helpers.ts';
 
@@ -66,35 +66,5 @@ describe('redact', () => {
     expect(line).not.toContain('eyJzdWIiOiJ4In0');
     expect(line).not.toContain('SiGnAtUrE');
     expect(redact('key app-AbCdEfGhIjKlMnOpQrStUvWx made')).toBe('key app-…UvWx made');
-  });
-});
-
-describe('MemoryLimiter', () => {
-  const limit = { perMinute: 3, perHour: 5 };
-  const key = [{ key: 'v:a', limit }];
-
-  it('lets the limit through, refuses the next with the wait until a place frees', async () => {
-    const limiter = new MemoryLimiter();
-    const t0 = 1_000_000;
-    for (let i = 0; i < 3; i++) expect((await limiter.hit(key, t0 + i * 1000)).ok).toBe(true);
-    expect(await limiter.hit(key, t0 + 10_000)).toEqual({ ok: false, key: 'v:a', window: 'minute', limit: 3, retryAfterSeconds: 50 });
-    // The first request leaves the minute at t0 + 60 s.
-    expect((await limiter.hit(key, t0 + 60_001)).ok).toBe(true);
-    expect((await limiter.hit(key, t0 + 121_000)).ok).toBe(true);
-    // Five in the hour now: the sixth waits for the oldest to leave the hour.
-    const refused = await limiter.hit(key, t0 + 200_000);
-    expect(refused).toMatchObject({ ok: false, window: 'hour', limit: 5 });
-    expect(refused.ok === false && refused.retryAfterSeconds).toBe(3400);
-  });
-
-  it('counts nothing when one of the keys is full', async () => {
-    const limiter = new MemoryLimiter();
-    const visitor = { key: 'v:b', limit: { perMinute: 10, perHour: 10 } };
-    const ip = { key: 'ip:1', limit: { perMinute: 1, perHour: 10 } };
-    expect((await limiter.hit([visitor, ip], 0)).ok).toBe(true);
-    expect(await limiter.hit([visitor, ip], 1)).toMatchObject({ ok: false, key: 'ip:1' });
-    // The refused request did not count for the visitor: nine more fit.
-    for (let i = 0; i < 9; i++) expect((await limiter.hit([visitor], 2 + i)).ok).toBe(true);
-    expect((await limiter.hit([visitor], 20)).ok).toBe(false);
   });
 });
