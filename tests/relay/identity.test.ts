@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRelay, redact, signVisitor, verifyVisitor } from '../../relay/index.ts';
+import { createRelay, optionsFromEnv, redact, signVisitor, verifyVisitor } from '../../relay/index.ts';
 import { issuePassport, readPassport } from '../../relay/passport.ts';
 import { PAGE } from './helpers.ts';
 
@@ -66,5 +66,31 @@ describe('redact', () => {
     expect(line).not.toContain('eyJzdWIiOiJ4In0');
     expect(line).not.toContain('SiGnAtUrE');
     expect(redact('key app-AbCdEfGhIjKlMnOpQrStUvWx made')).toBe('key app-…UvWx made');
+  });
+});
+
+describe('optionsFromEnv', () => {
+  it('reads a deployment from its environment', () => {
+    const options = optionsFromEnv({
+      DIFY_API_URL: 'https://dify.example.com/v1',
+      DIFY_API_KEY: 'app-secret',
+      RELAY_ALLOWED_ORIGINS: 'https://a.example, https://b.example',
+      RELAY_IDENTITY_SECRET: 's',
+      RELAY_INPUTS: '{"plan":"gold"}',
+      RELAY_LIMIT_PER_MINUTE: '30',
+      RELAY_IP_LIMIT_PER_HOUR: '900',
+      RELAY_TRUST_PROXY: '1',
+    });
+    expect(options).toMatchObject({
+      difyApiUrl: 'https://dify.example.com/v1',
+      apiKey: 'app-secret',
+      allowedOrigins: ['https://a.example', 'https://b.example'],
+      identitySecret: 's',
+      inputs: { plan: 'gold' },
+      visitorLimit: { perMinute: 30, perHour: 3600 },
+      ipLimit: { perMinute: 60, perHour: 900 },
+      trustProxy: true,
+    });
+    expect(() => optionsFromEnv({ RELAY_INPUTS: '[1]' })).toThrow(/RELAY_INPUTS must be a JSON object/);
   });
 });
