@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RequestContext, MockState } from '../context.ts';
-import { readBody } from '../http.ts';
+import { DifyError } from '../errors.ts';
 import { handleServiceApi } from '../v1/routes.ts';
 import { attachDeployment, Deployment } from './deployment.ts';
 import { handleConsole } from './routes.ts';
@@ -29,11 +29,27 @@ export function isDeploymentPath(path: string): boolean {
 const MAX_UPLOAD_BODY = 110 * 1024 * 1024;
 const MAX_BODY = 10 * 1024 * 1024;
 
+/** The whole body, or a 413 past `limit` (read on, and dropped, so the client can read the answer). */
+function readWhole(ctx: RequestContext, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    ctx.req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    ctx.req.on('end', () =>
+      size > limit
+        ? reject(new DifyError(413, 'request_entity_too_large', 'The request body is too large.'))
+        : resolve(Buffer.concat(chunks)),
+    );
+    ctx.req.on('error', reject);
+  });
+}
+
 export async function handleDeployment(ctx: RequestContext): Promise<void> {
   if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
-    const read = await readBody(ctx.req, ctx.path === '/v1/files/upload' ? MAX_UPLOAD_BODY : MAX_BODY);
-    ctx.body = read.body;
-    ctx.bodyTooLarge = read.tooLarge;
+    ctx.body = await readWhole(ctx, ctx.path === '/v1/files/upload' ? MAX_UPLOAD_BODY : MAX_BODY);
   }
   if (ctx.path.startsWith('/v1/')) return handleServiceApi(ctx);
   return handleConsole(ctx);
