@@ -88,7 +88,9 @@ export function readBody(req: IncomingMessage, res: ServerResponse, limits: Read
       req.off('error', onGone);
       req.off('close', onGone);
       if (!error) {
-        res.once('close', release);
+        // A response already over (the client left as the body ended) will not close again.
+        if (res.destroyed || res.writableFinished) release();
+        else res.once('close', release);
         resolve(Buffer.concat(chunks, size));
         return;
       }
