@@ -34,10 +34,9 @@
 
   function api(method, path, payload) {
     var init = { method: method, headers: {} };
-    if (payload !== undefined) {
-      init.headers['Content-Type'] = 'application/json';
-      init.body = JSON.stringify(payload);
-    }
+    // Every change goes as JSON, even without a body: the mock refuses other types (no CSRF).
+    if (method !== 'GET') init.headers['Content-Type'] = 'application/json';
+    if (payload !== undefined) init.body = JSON.stringify(payload);
     return fetch(`/__mock${path}`, init).then(function (res) {
       return res.json().then(function (data) {
         if (!res.ok) throw new Error(data?.message || `HTTP ${res.status}`);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, AppRegistry } from './apps.ts';
+import type { ByteBudget } from './body.ts';
 import type { Fault, FaultKind, FaultQueue } from './faults.ts';
 import type { RecordedRequest, RequestLog } from './requests.ts';
 import type { Settings } from './settings.ts';
@@ -35,7 +36,12 @@ export interface MockState {
   faults: FaultQueue;
   requests: RequestLog;
   tasks: Map<string, TaskHandle>;
+  /** Bounded: the oldest are dropped past a total size (upload-store.ts). */
   uploads: Map<string, UploadedFile>;
+  /** Request bodies being read, across requests (body.ts). */
+  bodyBudget: ByteBudget;
+  /** The HOST the server listens on; the admin API also answers requests addressed to it. */
+  listenHost: string;
   settings: Settings;
   /** tokenDelayMs given to startMockServer, restored by /__mock/reset. */
   initialTokenDelayMs: number;
@@ -62,9 +68,8 @@ export interface RequestContext {
   method: string;
   path: string;
   state: MockState;
+  /** The JSON body, read before routing; empty for GET and for uploads, which read their own (body.ts). */
   body: Buffer;
-  /** True when the body was larger than the read limit (and was discarded). */
-  bodyTooLarge: boolean;
   /** Regex groups of the matched route. */
   params: string[];
   /** `http://host:port` as the client addressed us; for absolute URLs in responses. */
