@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, AppRegistry } from './apps.ts';
 import type { Fault, FaultKind, FaultQueue } from './faults.ts';
+import type { HumanInputForms } from './human-input/forms.ts';
 import type { RecordedRequest, RequestLog } from './requests.ts';
 import type { Settings } from './settings.ts';
 import type { EndUser, Store } from './store.ts';
 import type { PassportClaims } from './passport.ts';
+import type { WorkflowRuns } from './workflow-runs.ts';
 
 /** A file received by /api/files/upload, kept in memory only. */
 export interface UploadedFile {
@@ -36,6 +38,10 @@ export interface MockState {
   requests: RequestLog;
   tasks: Map<string, TaskHandle>;
   uploads: Map<string, UploadedFile>;
+  /** Chatflow runs of the pub/sub eras, for the workflow events endpoint. */
+  workflowRuns: WorkflowRuns;
+  /** Human-input forms (Dify 1.13+). */
+  forms: HumanInputForms;
   settings: Settings;
   /** tokenDelayMs given to startMockServer, restored by /__mock/reset. */
   initialTokenDelayMs: number;

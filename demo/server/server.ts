@@ -8,6 +8,7 @@ import type { MockState, RequestContext } from './context.ts';
 import { answerPreflight, applyCommonHeaders } from './cors.ts';
 import { DifyError, internalError } from './errors.ts';
 import { FaultQueue } from './faults.ts';
+import { HumanInputForms } from './human-input/forms.ts';
 import { readBody, sendError, tryParseJson } from './http.ts';
 import { findRepoRoot } from './paths.ts';
 import { RequestLog } from './requests.ts';
@@ -15,6 +16,7 @@ import { handleApi } from './router.ts';
 import { defaultSettings } from './settings.ts';
 import { serveStatic } from './static.ts';
 import { Store } from './store.ts';
+import { WorkflowRuns } from './workflow-runs.ts';
 
 export interface MockServerOptions {
   /** Default 0 (a random free port). */
@@ -115,6 +117,8 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
     requests: new RequestLog(200),
     tasks: new Map(),
     uploads: new Map(),
+    workflowRuns: new WorkflowRuns(),
+    forms: new HumanInputForms(closing.signal),
     settings: defaultSettings(opts.tokenDelayMs ?? 30),
     initialTokenDelayMs: opts.tokenDelayMs ?? 30,
     distDir: resolve(opts.distDir ?? join(root, 'dist')),
