@@ -77,7 +77,8 @@ export async function handleAdmin(ctx: RequestContext): Promise<void> {
       const problem = eraProblem(app, body.era);
       if (problem) throw new DifyError(400, 'invalid_param', problem);
     }
-    if (body.published !== undefined && typeof body.published !== 'boolean') throw new DifyError(400, 'invalid_param', 'published must be a boolean');
+    if (body.published !== undefined && typeof body.published !== 'boolean')
+      throw new DifyError(400, 'invalid_param', 'published must be a boolean');
     if (body.era !== undefined) app.era = body.era as App['era'];
     if (typeof body.published === 'boolean') app.published = body.published;
     if (typeof body.enable_site === 'boolean') app.enable_site = body.enable_site;

@@ -45,7 +45,8 @@ export function isChatMode(mode: AppMode): boolean {
 export function eraProblem(app: Pick<AppDefinition, 'mode' | 'human_input'>, era: unknown): string | null {
   if (!isEra(era)) return `era must be one of ${ERAS.join(', ')}`;
   const oldest = oldestEraFor(app.mode, app.human_input);
-  if (ERAS.indexOf(era) < ERAS.indexOf(oldest)) return `a ${app.human_input ? 'human-input chatflow' : app.mode} app needs era ${oldest} or later`;
+  if (ERAS.indexOf(era) < ERAS.indexOf(oldest))
+    return `a ${app.human_input ? 'human-input chatflow' : app.mode} app needs era ${oldest} or later`;
   return null;
 }
 

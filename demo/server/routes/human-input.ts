@@ -96,7 +96,11 @@ function formOfUpload(ctx: RequestContext): FormRecord {
   return form;
 }
 
-function store(ctx: RequestContext, form: FormRecord, file: Omit<UploadedFile, 'id' | 'created_by' | 'created_at' | 'app_id'>): UploadedFile {
+function store(
+  ctx: RequestContext,
+  form: FormRecord,
+  file: Omit<UploadedFile, 'id' | 'created_by' | 'created_at' | 'app_id'>,
+): UploadedFile {
   const upload: UploadedFile = { ...file, id: randomUUID(), created_by: form.endUserId, created_at: nowSeconds(), app_id: form.appId };
   ctx.state.uploads.set(upload.id, upload);
   form.uploads.set(upload.id, upload.name);
@@ -115,7 +119,11 @@ export async function humanInputFileUpload(ctx: RequestContext): Promise<void> {
   const app = ctx.state.apps.byId(form.appId)!;
   if (ctx.bodyTooLarge) throw new DifyError(413, 'file_too_large', 'File size exceeded. The request body is too large.');
   const parts = parseMultipart(ctx.body, ctx.req.headers['content-type']) ?? [];
-  const url = parts.find((p) => p.name === 'url' && p.filename === null)?.data.toString('utf8').trim() ?? '';
+  const url =
+    parts
+      .find((p) => p.name === 'url' && p.filename === null)
+      ?.data.toString('utf8')
+      .trim() ?? '';
   if (url) {
     let parsed: URL | null = null;
     try {
@@ -143,9 +151,17 @@ export async function humanInputFileUpload(ctx: RequestContext): Promise<void> {
   const extension = file.filename.includes('.') ? file.filename.split('.').pop()!.toLowerCase() : '';
   const kind = kindOf(extension);
   if (!kind) throw new DifyError(415, 'unsupported_file_type', 'File type not allowed.');
-  if (file.data.length > sizeLimitBytes(app, kind)) throw new DifyError(413, 'file_too_large', `File size exceeded. ${file.filename} is too large.`);
+  if (file.data.length > sizeLimitBytes(app, kind))
+    throw new DifyError(413, 'file_too_large', `File size exceeded. ${file.filename} is too large.`);
   const mime = file.contentType && file.contentType !== 'application/octet-stream' ? file.contentType : mimeOf(extension);
-  const upload = store(ctx, form, { name: file.filename, size: file.data.length, extension, mime_type: mime, data: file.data, remote_url: null });
+  const upload = store(ctx, form, {
+    name: file.filename,
+    size: file.data.length,
+    extension,
+    mime_type: mime,
+    data: file.data,
+    remote_url: null,
+  });
   sendJson(ctx.res, 201, {
     id: upload.id,
     name: upload.name,
