@@ -20,8 +20,7 @@ export function wireEvent(event: StreamEvent, app: App, message: MessageRecord):
  */
 export function webMetadata(metadata: Record<string, unknown>, app: App): Record<string, unknown> {
   if (!stripsWebMetadata(app.era)) return metadata;
-  const { usage, annotation_reply, ...rest } = metadata;
-  void usage, annotation_reply;
+  const rest = Object.fromEntries(Object.entries(metadata).filter(([key]) => key !== 'usage' && key !== 'annotation_reply'));
   if (Array.isArray(rest.retriever_resources)) {
     const fields = retrieverFields(app.era);
     rest.retriever_resources = rest.retriever_resources.map((resource: Record<string, unknown>) =>
