@@ -77,17 +77,15 @@ export class PubSubSink implements Sink {
   }
 }
 
-/** An SSE writer with the mock's current framing settings. */
-export function openStream(ctx: RequestContext, headers: Record<string, string> = {}): SseWriter {
+/** An SSE writer with the mock's current framing settings (not started). */
+function writerFor(ctx: RequestContext): SseWriter {
   const settings = ctx.state.settings;
-  const writer = new SseWriter(ctx.res, {
+  return new SseWriter(ctx.res, {
     legacyJson: settings.legacyJson,
     splitChunks: settings.splitChunks,
     pingIntervalMs: settings.pingIntervalMs,
     signal: ctx.state.closing,
   });
-  writer.start(headers);
-  return writer;
 }
 
 /**
@@ -96,22 +94,27 @@ export function openStream(ctx: RequestContext, headers: Record<string, string> 
  * empty when the exception had no text), on a 200 stream that then idles until the timeout.
  */
 export async function streamWorkerError(ctx: RequestContext, message: string): Promise<void> {
-  const writer = openStream(ctx);
+  const writer = writerFor(ctx);
+  writer.start();
   await writer.ping();
   const sink = new PubSubSink(writer, ctx.res, ctx.state.settings.idleTimeoutMs, ctx.state.closing);
   await sink.event({ event: 'error', message, status: 500 });
   await sink.done;
 }
 
-/** GET /api/workflow/<run_id>/events on a live run: relays its topic from now on. */
+/**
+ * GET /api/workflow/<run_id>/events on a live run: relays its topic from now on. It subscribes before
+ * the headers go out, so a client that has the response misses nothing published after that.
+ */
 export async function followRun(ctx: RequestContext, runId: string): Promise<void> {
-  const writer = openStream(ctx, { 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
-  await writer.ping();
+  const writer = writerFor(ctx);
   const sink = new PubSubSink(writer, ctx.res, ctx.state.settings.idleTimeoutMs, ctx.state.closing);
   let queue = Promise.resolve();
   const unsubscribe = ctx.state.workflowRuns.subscribe(runId, (event) => {
     queue = queue.then(() => sink.event(event));
   });
+  writer.start({ 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+  queue = queue.then(() => writer.ping());
   await sink.done;
   unsubscribe();
 }
