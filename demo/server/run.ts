@@ -149,7 +149,7 @@ export class Recorder {
     const msg = this.msg;
     switch (event.event) {
       case 'message':
-        // New Agent closes with one `message` that repeats the whole answer (PROTOCOL, newer releases).
+        // New Agent closes with one `message` that repeats the whole answer (docs/PROTOCOL.md, newer releases).
         if (this.agentDeltas) msg.answer = String(event.answer ?? '');
         else msg.answer += String(event.answer ?? '');
         break;
