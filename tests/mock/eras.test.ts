@@ -105,7 +105,7 @@ describe('chatflow failure and stop on the pub/sub stream', () => {
 });
 
 describe('errors before a 1.13+ chatflow run starts: HTTP 200, a code-less error event, held open by pings', () => {
-  beforeEach(() => settings(base, { pingIntervalMs: 20, idleTimeoutMs: 250 }));
+  beforeEach(() => settings(base, { pingIntervalMs: 20, idleTimeoutMs: 300 }));
 
   it('a missing required input: ping, {"event":"error","message":…,"status":500}, pings, closed by the idle timeout', async () => {
     await setEra('demo-flow', '1.16');
@@ -114,12 +114,12 @@ describe('errors before a 1.13+ chatflow run starts: HTTP 200, a code-less error
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
     const { events, reader } = await readAll(res);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(230);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect(reader.blocks[0]).toBe('ping');
     expect(reader.blocks[1]).toBe('{"event":"error","message":"topic is required in input form","status":500}');
     expect(events).toHaveLength(1);
     // Pings keep coming after the error, and do not keep the stream alive past the idle timeout.
-    expect(reader.blocks.slice(2).length).toBeGreaterThanOrEqual(2);
+    expect(reader.blocks.slice(2).length).toBeGreaterThanOrEqual(1);
     expect(reader.blocks.slice(2).every((b) => b === 'ping')).toBe(true);
   });
 

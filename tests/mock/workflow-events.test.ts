@@ -101,13 +101,14 @@ describe('resuming after the form is submitted', () => {
 
 describe('waiting for the human', () => {
   it('pings while the form is open, then closes after the idle timeout with no terminal event', async () => {
-    await settings(base, { pingIntervalMs: 20, idleTimeoutMs: 200 });
+    await settings(base, { pingIntervalMs: 20, idleTimeoutMs: 300 });
     const paused = await askUntilPaused(hitl);
     const started = Date.now();
     const reader = await subscribe(paused.runId);
     expect(await reader.all()).toEqual([]);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(180);
-    expect(reader.pings).toBeGreaterThanOrEqual(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    // The leading ping and at least one while idle (how many depends on the machine's load).
+    expect(reader.pings).toBeGreaterThanOrEqual(2);
     // The form is still open: a later subscription still gets the resumed run.
     expect((await fetch(formUrl(base, paused.form.form_token))).status).toBe(200);
   });
