@@ -114,7 +114,7 @@ export const SCENARIOS: Scenario[] = [
     name: 'era-1.16-human-input-timeout',
     stableText: true,
     async record(base) {
-      await settings(base, { humanInputExpiryMs: 600 });
+      await settings(base, { humanInputExpiryMs: 1500 });
       const { hitl, runId } = await paused(base);
       const reader = new SseReader(await hitl.get(`/api/workflow/${runId}/events`));
       await reader.all();

@@ -114,7 +114,7 @@ describe('waiting for the human', () => {
   });
 
   it('an expired form: human_input_form_timeout, the run finishes without the human; the form is 412 expired', async () => {
-    await settings(base, { humanInputExpiryMs: 600 });
+    await settings(base, { humanInputExpiryMs: 1500 });
     const paused = await askUntilPaused(hitl);
     const reader = await subscribe(paused.runId);
     const resumed = await reader.all();
