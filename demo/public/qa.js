@@ -78,7 +78,7 @@
     list.forEach(function (app) {
       var option = document.createElement('option');
       option.value = app.key;
-      option.textContent = `${app.key} (${app.mode})${app.code !== app.key ? ` → ${app.code}` : ''}${app.enable_site ? '' : ' [site off]'}`;
+      option.textContent = `${app.key} (${app.mode}, ${app.era})${app.code !== app.key ? ` → ${app.code}` : ''}${app.enable_site ? '' : ' [site off]'}`;
       appSelect.appendChild(option);
     });
     appSelect.value = current;
@@ -275,6 +275,8 @@
         fillApps(state.apps);
         showFaults(state);
         showSettings(state.settings);
+        // qa-eras.js (the per-app Dify version switch) renders from the same state.
+        panel.dispatchEvent(new CustomEvent('qa:state', { detail: state }));
       })
       .catch(function (err) {
         say(`Mock server not reachable: ${err.message}`, 'error');
@@ -283,6 +285,9 @@
 
   appSelect.addEventListener('change', function () {
     fillApps(apps);
+  });
+  panel.addEventListener('qa:refresh', function () {
+    refresh();
   });
   restoreConfigForm();
   appSelect.value = loadSaved().app || 'demo-chat';

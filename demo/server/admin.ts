@@ -1,4 +1,4 @@
-import type { App } from './apps.ts';
+import { type App, eraProblem } from './apps.ts';
 import type { MockState, RequestContext } from './context.ts';
 import { DifyError, notFound } from './errors.ts';
 import { FAULT_KINDS } from './faults.ts';
@@ -11,7 +11,7 @@ import { defaultSettings, mergeSettings } from './settings.ts';
  *   GET    /__mock/state            faults, consumed faults, settings, apps, counts, memory
  *   POST   /__mock/faults           queue one fault or a list;  DELETE clears the queue and the log
  *   POST   /__mock/settings         partial Settings
- *   POST   /__mock/apps/<code>      {enable_site?, regenerate_code?, site?, parameters?}
+ *   POST   /__mock/apps/<code>      {enable_site?, regenerate_code?, site?, parameters?, era?, published?}
  *   POST   /__mock/rotate-secret    every passport issued so far stops verifying
  *   POST   /__mock/reset            faults, settings, apps, conversations and the request log
  *   GET    /__mock/requests         recorded /api requests (?path= prefix filter);  DELETE clears
@@ -24,7 +24,17 @@ function memoryFigures(state: MockState): Record<string, number> {
 }
 
 function appState(app: App): Record<string, unknown> {
-  return { key: app.key, code: app.code, app_id: app.app_id, mode: app.mode, enable_site: app.enable_site, title: app.site.title ?? null };
+  return {
+    key: app.key,
+    code: app.code,
+    app_id: app.app_id,
+    mode: app.mode,
+    enable_site: app.enable_site,
+    title: app.site.title ?? null,
+    era: app.era,
+    published: app.published,
+    human_input: app.human_input,
+  };
 }
 
 function jsonObject(ctx: RequestContext): Record<string, unknown> {
@@ -67,11 +77,19 @@ export async function handleAdmin(ctx: RequestContext): Promise<void> {
     const app = state.apps.byKeyOrCode(decodeURIComponent(appMatch[1]!));
     if (!app) throw notFound('No such app.');
     const body = jsonObject(ctx);
+    if (body.era !== undefined) {
+      const problem = eraProblem(app, body.era);
+      if (problem) throw new DifyError(400, 'invalid_param', problem);
+    }
+    if (body.published !== undefined && typeof body.published !== 'boolean')
+      throw new DifyError(400, 'invalid_param', 'published must be a boolean');
+    if (body.era !== undefined) app.era = body.era as App['era'];
+    if (typeof body.published === 'boolean') app.published = body.published;
     if (typeof body.enable_site === 'boolean') app.enable_site = body.enable_site;
     if (body.regenerate_code === true) state.apps.regenerateCode(app);
     if (body.site && typeof body.site === 'object') Object.assign(app.site, body.site);
     if (body.parameters && typeof body.parameters === 'object') Object.assign(app.parameters, body.parameters);
-    state.log(`[mock] app ${app.key}: code=${maskSecret(app.code)} enable_site=${app.enable_site}`);
+    state.log(`[mock] app ${app.key}: code=${maskSecret(app.code)} enable_site=${app.enable_site} era=${app.era}`);
     return sendJson(res, 200, { app: appState(app) });
   }
   if (route === 'POST /__mock/rotate-secret') {
@@ -84,6 +102,8 @@ export async function handleAdmin(ctx: RequestContext): Promise<void> {
     state.settings = defaultSettings(state.initialTokenDelayMs);
     state.apps.reset();
     state.store.clearConversations();
+    state.workflowRuns.clear();
+    state.forms.clear();
     state.uploads.clear();
     state.requests.clear();
     return sendJson(res, 200, { result: 'success' });

@@ -2,10 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, AppRegistry } from './apps.ts';
 import type { ByteBudget } from './body.ts';
 import type { Fault, FaultKind, FaultQueue } from './faults.ts';
+import type { HumanInputForms } from './human-input/forms.ts';
 import type { RecordedRequest, RequestLog } from './requests.ts';
 import type { Settings } from './settings.ts';
 import type { EndUser, Store } from './store.ts';
 import type { PassportClaims } from './passport.ts';
+import type { WorkflowRuns } from './workflow-runs.ts';
 
 /** A file received by /api/files/upload, kept in memory only. */
 export interface UploadedFile {
@@ -42,6 +44,10 @@ export interface MockState {
   bodyBudget: ByteBudget;
   /** The HOST the server listens on; the admin API also answers requests addressed to it. */
   listenHost: string;
+  /** Chatflow runs of the pub/sub eras, for the workflow events endpoint. */
+  workflowRuns: WorkflowRuns;
+  /** Human-input forms (Dify 1.13+). */
+  forms: HumanInputForms;
   settings: Settings;
   /** tokenDelayMs given to startMockServer, restored by /__mock/reset. */
   initialTokenDelayMs: number;

@@ -10,6 +10,7 @@ import type { MockState, RequestContext } from './context.ts';
 import { answerPreflight, applyCommonHeaders } from './cors.ts';
 import { DifyError, internalError } from './errors.ts';
 import { FaultQueue } from './faults.ts';
+import { HumanInputForms } from './human-input/forms.ts';
 import { sendError, tryParseJson } from './http.ts';
 import { maskPathAndQuery, maskText } from './mask.ts';
 import { findRepoRoot } from './paths.ts';
@@ -19,6 +20,7 @@ import { defaultSettings } from './settings.ts';
 import { serveStatic } from './static.ts';
 import { Store } from './store.ts';
 import { DEFAULT_STORED_UPLOAD_BYTES, UploadStore } from './upload-store.ts';
+import { WorkflowRuns } from './workflow-runs.ts';
 
 export interface MockServerOptions {
   /** Default 0 (a random free port). */
@@ -148,6 +150,8 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
     uploads: new UploadStore(opts.storedUploadBytes ?? DEFAULT_STORED_UPLOAD_BYTES),
     bodyBudget: new ByteBudget(opts.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET),
     listenHost: host,
+    workflowRuns: new WorkflowRuns(),
+    forms: new HumanInputForms(closing.signal),
     settings: defaultSettings(opts.tokenDelayMs ?? 30),
     initialTokenDelayMs: opts.tokenDelayMs ?? 30,
     distDir: resolve(opts.distDir ?? join(root, 'dist')),

@@ -228,7 +228,14 @@ describe('deployment controls', () => {
       concurrencyErrorStyle: '429',
       splitChunks: false,
     });
-    expect(state.apps.map((a) => a.key)).toEqual(['demo-chat', 'demo-agent', 'demo-flow']);
+    expect(state.apps.map((a) => a.key)).toEqual([
+      'demo-chat',
+      'demo-agent',
+      'demo-flow',
+      'demo-new-agent',
+      'demo-hitl',
+      'demo-completion',
+    ]);
     await admin(base, 'POST', '/reset');
     const after = (await body(await admin(base, 'GET', '/state'))) as { settings: Record<string, unknown> };
     expect(after.settings).toMatchObject({ legacyJson: false, tokenDelayMs: 0 });
