@@ -35,6 +35,14 @@ export const ENGINE_FIXES: Journey[] = [
       const { driver } = context;
       await openPage(context, 'font');
       await openByClick(driver);
+      await waitInPage(
+        driver,
+        () => !!document.getElementById('dify-chatbot-bubble-window')?.shadowRoot?.querySelector('.welcome-text'),
+        undefined,
+        {
+          what: 'the welcome text',
+        },
+      );
       const widths = await driver.evaluate((systemFont) => {
         const text = document.getElementById('dify-chatbot-bubble-window')!.shadowRoot!.querySelector('.welcome-text')!;
         const family = getComputedStyle(text).fontFamily;
