@@ -16,19 +16,24 @@ import { delimiter, join } from 'node:path';
 
 /** @param {string} name */
 const onPath = (name) => (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, name)));
-/** @param {Array<string | undefined>} candidates */
-const firstExisting = (candidates) => candidates.find((path) => path && existsSync(path)) ?? null;
+/**
+ * The binary named by environment variable `variable` when it is set (only there), else the first
+ * of `candidates` that exists; null when there is none.
+ * @param {string} variable @param {string[]} candidates
+ */
+const binary = (variable, candidates) =>
+  (process.env[variable] ? [process.env[variable]] : candidates).find((path) => existsSync(path)) ?? null;
 
-const chromiumPath = () => firstExisting([process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']);
-const firefoxPath = () => firstExisting([process.env.FIREFOX_PATH, '/usr/bin/firefox-esr', '/usr/bin/firefox']);
-const webkitDriverPath = () => firstExisting([process.env.WEBKIT_DRIVER_PATH, '/usr/bin/WebKitWebDriver']);
+const chromiumPath = () => binary('CHROMIUM_PATH', ['/usr/bin/chromium', '/usr/bin/chromium-browser']);
+const firefoxPath = () => binary('FIREFOX_PATH', ['/usr/bin/firefox-esr', '/usr/bin/firefox']);
+const webkitDriverPath = () => binary('WEBKIT_DRIVER_PATH', ['/usr/bin/WebKitWebDriver']);
 const miniBrowserPath = () =>
-  firstExisting([
-    process.env.MINIBROWSER_PATH,
-    ...['x86_64-linux-gnu', 'aarch64-linux-gnu'].flatMap((arch) =>
+  binary(
+    'MINIBROWSER_PATH',
+    ['x86_64-linux-gnu', 'aarch64-linux-gnu'].flatMap((arch) =>
       ['4.1', '4.0'].map((api) => `/usr/lib/${arch}/webkit2gtk-${api}/MiniBrowser`),
     ),
-  ]);
+  );
 
 /** @type {import('./engines.d.mts').Engine[]} */
 export const ENGINES = [

@@ -4,7 +4,7 @@ import { waitInPage } from './engines.mjs';
 import { ENGINE_FIXES } from './engine-fixes.ts';
 import { chatConfig, type Journey, openPage, withTokenDelay } from './journey.ts';
 import { strictCspPage } from './pages.ts';
-import { ask, bubbleShown, clickWidget, expectQuietPage, openByClick, waitAnswer, waitFocus, windowShown } from './widget.ts';
+import { ask, bubbleShown, clickWidget, expectQuietPage, openByClick, waitAnswer, waitFocus, waitWindow } from './widget.ts';
 
 /**
  * The journeys that matter to a visitor, written once and run in every engine (smoke.test.ts)
@@ -33,11 +33,11 @@ export const JOURNEYS: Journey[] = [
       await waitFocus(driver, 'bubble');
       await driver.press('Enter');
       await waitFocus(driver, 'composer');
-      expect(await windowShown(driver)).toBe(true);
+      await waitWindow(driver, true);
       expect((await bubbleShown(driver)).expanded).toBe('true');
       await driver.press('Escape');
       await waitFocus(driver, 'bubble');
-      expect(await windowShown(driver)).toBe(false);
+      await waitWindow(driver, false);
       await driver.press(' ');
       await waitFocus(driver, 'composer');
       await driver.press('Escape');
@@ -122,11 +122,18 @@ export const JOURNEYS: Journey[] = [
       await waitAnswer(driver, await ask(driver, 'first question'), 'done');
       await driver.reload();
       await openByClick(driver);
-      const turns = await driver.evaluate(() =>
-        [...document.getElementById('dify-chatbot-bubble-window')!.shadowRoot!.querySelectorAll('.turn')].map((turn) => [
-          turn.querySelector('.question-text')?.textContent,
-          turn.querySelector('.answer .dcb-md')?.textContent?.split('\n')[0],
-        ]),
+      // The history comes from the server after the window opens.
+      const turns = await waitInPage(
+        driver,
+        () => {
+          const found = [...document.getElementById('dify-chatbot-bubble-window')!.shadowRoot!.querySelectorAll('.turn')].map((turn) => [
+            turn.querySelector('.question-text')?.textContent,
+            turn.querySelector('.answer .dcb-md')?.textContent?.split('\n')[0],
+          ]);
+          return found.length > 0 && found.every(([, answer]) => answer) ? found : null;
+        },
+        undefined,
+        { what: 'the conversation to come back' },
       );
       expect(turns).toEqual([['first question', expect.stringContaining('You asked: “first question”')]]);
       await expectQuietPage(driver);

@@ -64,12 +64,17 @@ export async function waitFocus(driver: Driver, where: string) {
   expect(now, `focus in ${driver.engine}`).toBe(where);
 }
 
-/** The chat window's host: shown (laid out, not hidden) or not. */
-export function windowShown(driver: Driver) {
-  return driver.evaluate(() => {
-    const host = document.getElementById('dify-chatbot-bubble-window');
-    return !!host && !host.hidden && host.getBoundingClientRect().width > 0;
-  });
+/** Waits until the chat window is shown (laid out, not hidden), or hidden. */
+export function waitWindow(driver: Driver, shown: boolean) {
+  return waitInPage(
+    driver,
+    (shown) => {
+      const host = document.getElementById('dify-chatbot-bubble-window');
+      return (!!host && !host.hidden && host.getBoundingClientRect().width > 0) === shown;
+    },
+    shown,
+    { what: `the window to be ${shown ? 'shown' : 'hidden'}` },
+  );
 }
 
 /** Clicks the middle of the widget element `selector` finds in the window (or the bubble). */
@@ -109,7 +114,7 @@ export interface AnswerState {
   text: string;
 }
 
-/** Waits until answer `index` satisfies `status` (e.g. 'done'), optionally with text matching `pattern`. */
+/** Waits until answer `index` has `status` (e.g. 'done') and at least `minText` characters of text. */
 export function waitAnswer(driver: Driver, index: number, status: string, minText = 0, timeoutMs = 20_000): Promise<AnswerState> {
   return waitInPage(
     driver,
