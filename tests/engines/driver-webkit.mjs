@@ -11,10 +11,9 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Builder, Key, Origin } from 'selenium-webdriver';
-import { VIEWPORT } from './engines.mjs';
+import { onPath, VIEWPORT } from './engines.mjs';
 
 /**
  * The desktop's UI font in this display. Not the fontconfig default (Noto Sans on Debian) nor
@@ -48,7 +47,10 @@ function startXvfb() {
   return new Promise((done, fail) => {
     let said = '';
     let errors = '';
-    const timer = setTimeout(() => fail(new Error(`Xvfb did not start in 10 s: ${errors}`)), 10_000);
+    const timer = setTimeout(() => {
+      xvfb.kill();
+      fail(new Error(`Xvfb did not start in 10 s: ${errors}`));
+    }, 10_000);
     xvfb.stderr?.setEncoding('utf8').on('data', (chunk) => (errors += chunk));
     const fd3 = /** @type {import('node:stream').Readable} */ (xvfb.stdio[3]);
     fd3.setEncoding('utf8').on('data', (chunk) => {
@@ -64,8 +66,6 @@ function startXvfb() {
   });
 }
 
-const hasXvfb = () => (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, 'Xvfb')));
-
 /**
  * @param {string} driverPath  WebKitWebDriver
  * @param {string} miniBrowserPath
@@ -80,7 +80,7 @@ export async function launchWebKit(driverPath, miniBrowserPath) {
       .reverse()
       .forEach((fn) => fn());
   try {
-    const x = hasXvfb() ? await startXvfb() : { display: /** @type {string} */ (process.env.DISPLAY), stop() {} };
+    const x = onPath('Xvfb') ? await startXvfb() : { display: /** @type {string} */ (process.env.DISPLAY), stop() {} };
     cleanups.push(x.stop);
     // GTK reads the desktop font from $XDG_CONFIG_HOME/gtk-3.0/settings.ini.
     const config = mkdtempSync(join(tmpdir(), 'dcb-webkit-'));

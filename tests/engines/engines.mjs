@@ -14,8 +14,8 @@
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-/** @param {string} name */
-const onPath = (name) => (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, name)));
+/** Whether an executable `name` is on $PATH. @param {string} name */
+export const onPath = (name) => (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, name)));
 /**
  * The binary named by environment variable `variable` when it is set (only there), else the first
  * of `candidates` that exists; null when there is none.
