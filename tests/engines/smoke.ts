@@ -4,6 +4,7 @@ import { waitInPage } from './engines.mjs';
 import { ENGINE_FIXES } from './engine-fixes.ts';
 import { chatConfig, type Journey, openPage, withTokenDelay } from './journey.ts';
 import { strictCspPage } from './pages.ts';
+import { decodePng, pixelsIn } from './png.ts';
 import { ask, bubbleShown, clickWidget, expectQuietPage, openByClick, waitAnswer, waitFocus, waitWindow } from './widget.ts';
 
 /**
@@ -20,6 +21,15 @@ export const JOURNEYS: Journey[] = [
       expect([bubble.viewport.width - bubble.box.right, bubble.viewport.height - bubble.box.bottom]).toEqual([16, 16]);
       expect(bubble.background).toBe('rgb(21, 94, 239)');
       expect([bubble.label, bubble.expanded]).toEqual(['Open chat', 'false']);
+      // On screen, not only laid out: the screenshot shows its colour beside the icon.
+      const y = bubble.box.top + bubble.box.height / 2;
+      const [pixel] = pixelsIn(decodePng(await context.driver.screenshot()), {
+        left: bubble.box.left + 6,
+        right: bubble.box.left + 7,
+        top: y,
+        bottom: y + 1,
+      });
+      expect(pixel).toEqual([21, 94, 239, 255]);
       await expectQuietPage(context.driver);
     },
   },
