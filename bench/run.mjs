@@ -25,6 +25,7 @@ import * as open from './measures/open.mjs';
 import * as firstToken from './measures/first-token.mjs';
 import * as streaming from './measures/streaming.mjs';
 import * as history from './measures/history.mjs';
+import * as engines from './measures/engines.mjs';
 
 /** Each measurement: its key, how to run it, how to print it, and its run count. */
 const MEASURES = [
@@ -34,6 +35,7 @@ const MEASURES = [
   { key: 'first-token', run: firstToken.measureFirstToken, print: firstToken.printFirstToken },
   { key: 'streaming', run: streaming.measureStreaming, print: streaming.printStreaming, streaming: true },
   { key: 'history', run: history.measureHistory, print: history.printHistory },
+  { key: 'engines', run: engines.measureEngines, print: engines.printEngines },
 ];
 /** The whole bench gives up after this long (a hung browser must not hang CI or a terminal). */
 const TIME_LIMIT_MS = 15 * 60 * 1000;

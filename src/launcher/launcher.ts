@@ -183,10 +183,14 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
 
   if (options.prefetchWhenIdle) {
     // Only the chat's code: talking to the server waits for the visitor's intent.
-    const idle = win.requestIdleCallback ?? ((fn: () => void) => win.setTimeout(fn, 1500));
-    const cancel = win.cancelIdleCallback ?? win.clearTimeout;
-    const handle = idle(() => void loadChatModule(), { timeout: 5000 });
-    cleanups.push(() => cancel(handle as number));
+    // After the page's load, so it never competes with the page's own loading. Safari has no
+    // requestIdleCallback: a short timeout there, about when the others' idle time comes.
+    const prefetch = () => void loadChatModule();
+    let handle = 0;
+    const schedule = () => (handle = win.requestIdleCallback?.(prefetch, { timeout: 5000 }) ?? win.setTimeout(prefetch, 50));
+    if (doc.readyState === 'complete') schedule();
+    else listen('load', schedule);
+    cleanups.push(() => (win.cancelIdleCallback ?? win.clearTimeout)(handle));
   }
 
   return {
