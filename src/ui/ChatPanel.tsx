@@ -78,7 +78,12 @@ export function ChatPanel({
   const welcome =
     boot === 'ready' ? (
       <Welcome
-        statement={fillOpeningStatement(parameters?.opening_statement ?? '', config.inputs, parameters?.user_input_form)}
+        // An object input (a json_object or file variable) never fills a placeholder in practice; String() shows the rest as Dify does.
+        statement={fillOpeningStatement(
+          parameters?.opening_statement ?? '',
+          config.inputs as Record<string, string>,
+          parameters?.user_input_form,
+        )}
         questions={parameters?.suggested_questions ?? []}
         label={strings.suggestions}
         disabled={busy}
