@@ -140,12 +140,12 @@ export function readConfig(raw: unknown): ConfigResult {
 
   const token = readToken(raw.token);
   // `images` as a list: each entry an origin alone (a trailing slash is fine), or '' to refuse the list.
-  const origins =
-    Array.isArray(raw.images) &&
-    raw.images.map((entry) => {
-      const url = httpUrl(entry);
-      return url?.href === `${url?.origin}/` ? url.origin : '';
-    });
+  const origins = Array.isArray(raw.images)
+    ? raw.images.map((entry) => {
+        const url = httpUrl(entry);
+        return url?.href === `${url?.origin}/` ? url.origin : '';
+      })
+    : undefined;
   const baseUrl = url('baseUrl', boolean('isDev', false) ? 'https://dev.udify.app' : 'https://udify.app');
   const config: ResolvedConfig = {
     token,
@@ -160,10 +160,9 @@ export function readConfig(raw: unknown): ConfigResult {
     dynamicScript: boolean('dynamicScript', false),
     prefetch: boolean('prefetch', true),
     // A wrong value of a privacy option gets its most private choice, not the most open one.
-    images:
-      origins && origins.every(Boolean)
-        ? origins
-        : choice<ImagePolicy & string>('images', ['all', 'dify', 'none'], 'none', ' or a list of origins (https://cdn.example.com)'),
+    images: origins?.every(Boolean)
+      ? origins
+      : choice<ImagePolicy & string>('images', ['all', 'dify', 'none'], 'none', ' or a list of origins (https://cdn.example.com)'),
     storage: choice('storage', ['local', 'session', 'memory'], 'memory'),
   };
 
