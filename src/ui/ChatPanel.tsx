@@ -65,6 +65,7 @@ export function ChatPanel({
       locale,
       linkBase,
       imageBase,
+      images: config.images,
       meta,
       showWorkflowSteps,
       avatar: { url: config.userVariables.avatar_url, name: config.userVariables.name },
