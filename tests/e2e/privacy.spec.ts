@@ -42,6 +42,10 @@ test.beforeEach(async ({ mock }) => {
   await mockControl(mock).clearFaults();
   await mockControl(mock).settings({ tokenDelayMs: 4, filesUrl: '' });
 });
+// The mock is shared by the worker's later specs: FILES_URL must not stay on the other host.
+test.afterEach(async ({ mock }) => {
+  await mockControl(mock).settings({ filesUrl: '' });
+});
 
 const answer = (page: Page) => page.locator('#dify-chatbot-bubble-window .turn .answer').last();
 
