@@ -19,7 +19,12 @@
  *   conversations) would be a leak; the first round also pays for V8 warming up its heap.
  * - Bounded: everything is aborted after 60 s (both rounds) and reported as it stands.
  *
+ * - With `--abuse`, one more round adds oversized bodies, slow clients and a probe to the
+ *   concurrent streams, and reports the server's memory before, at its peak and after
+ *   (bench/lib/abuse.mjs).
+ *
  *   node bench/load.mjs [--chats 200] [--disconnects 20] [--rounds 2] [--token-delay 5] [--limit 60]
+ *                       [--abuse] [--slow-clients 50] [--oversized 20] [--slow-seconds 15]
  *
  * Prints a table and writes bench/load-results.json.
  */
@@ -27,6 +32,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { abusePassed, abuseRound, printAbuse } from './lib/abuse.mjs';
 import { ROOT, apiHeaders, mockState, passport, startMock } from './lib/server.mjs';
 import { fmt, percentile, printTable } from './lib/stats.mjs';
 
@@ -35,14 +41,21 @@ const { values: args } = parseArgs({
     chats: { type: 'string', default: '200' },
     disconnects: { type: 'string', default: '20' },
     'token-delay': { type: 'string', default: '5' },
-    limit: { type: 'string', default: '60' },
+    limit: { type: 'string' },
     rounds: { type: 'string', default: '2' },
+    abuse: { type: 'boolean', default: false },
+    'slow-clients': { type: 'string', default: '50' },
+    oversized: { type: 'string', default: '20' },
+    'slow-seconds': { type: 'string', default: '15' },
   },
 });
+const ABUSE = args.abuse;
+const SLOW_SECONDS = Number(args['slow-seconds']);
 const CHATS = Number(args.chats);
 const DISCONNECTS = Number(args.disconnects);
 const TOKEN_DELAY_MS = Number(args['token-delay']);
-const LIMIT_MS = Number(args.limit) * 1000;
+// The abuse round takes about SLOW_SECONDS more.
+const LIMIT_MS = Number(args.limit ?? (ABUSE ? 60 + 2 * SLOW_SECONDS : 60)) * 1000;
 const ROUNDS = Math.max(1, Number(args.rounds));
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
@@ -246,10 +259,24 @@ const limit = new AbortController();
 const timer = setTimeout(() => limit.abort(), LIMIT_MS);
 /** @type {Awaited<ReturnType<typeof round>>[]} */
 const rounds = [];
+/** @type {Awaited<ReturnType<typeof abuseRound>> | null} */
+let abuse = null;
 try {
   // Warm the server's code paths up first.
   for (let i = 0; i < 4; i++) await chat(mock.url, i, limit.signal);
   for (let i = 0; i < ROUNDS && !limit.signal.aborted; i++) rounds.push(await round(mock, limit.signal));
+  if (ABUSE && !limit.signal.aborted) {
+    abuse = await abuseRound({
+      base: mock.url,
+      streams: CHATS,
+      slowClients: Number(args['slow-clients']),
+      oversizedCount: Number(args.oversized),
+      slowSeconds: SLOW_SECONDS,
+      chat,
+      signal: limit.signal,
+    });
+  }
+  if (!mock.alive) throw new Error('the mock server died');
 } catch (error) {
   if (!mock.alive) console.error(`the mock server exited (${mock.exitStatus})${mock.stderr ? `:\n${mock.stderr.slice(-2000)}` : ''}`);
   throw error;
@@ -259,7 +286,14 @@ try {
 }
 const out = {
   date: new Date().toISOString(),
-  settings: { chats: CHATS, disconnects: DISCONNECTS, rounds: ROUNDS, tokenDelayMs: TOKEN_DELAY_MS, limitSeconds: LIMIT_MS / 1000 },
+  settings: {
+    chats: CHATS,
+    disconnects: DISCONNECTS,
+    rounds: ROUNDS,
+    tokenDelayMs: TOKEN_DELAY_MS,
+    limitSeconds: LIMIT_MS / 1000,
+    abuse: ABUSE,
+  },
   machine: {
     cpu: os.cpus()[0]?.model ?? 'unknown',
     cores: os.cpus().length,
@@ -268,6 +302,7 @@ const out = {
   },
   timedOut: limit.signal.aborted,
   rounds,
+  abuse,
 };
 
 const lat = (label, s) => [label, fmt(s.p50), fmt(s.p90), fmt(s.p99), fmt(s.max)];
@@ -319,9 +354,10 @@ rounds.forEach((r, i) => {
   );
   for (const line of r.errorSamples) console.log(`   error: ${line}`);
 });
+if (abuse) printAbuse(abuse, SLOW_SECONDS);
 if (out.timedOut) console.log(`\nhit the ${LIMIT_MS / 1000} s time limit: everything still running was aborted`);
 writeFileSync(resolve(ROOT, 'bench', 'load-results.json'), `${JSON.stringify(out, null, 2)}\n`);
 console.log(
   `\nload average ${out.machine.loadAverage.join(' / ')}; took ${((Date.now() - started) / 1000).toFixed(0)} s; written bench/load-results.json`,
 );
-if (out.timedOut || rounds.some((r) => r.completed !== CHATS || r.errors)) process.exitCode = 1;
+if (out.timedOut || rounds.some((r) => r.completed !== CHATS || r.errors) || (abuse && !abusePassed(abuse))) process.exitCode = 1;

@@ -18,6 +18,8 @@ export interface DifyChatbotApi {
   destroy(): void;
   /** Mounts again after destroy(), with `window.difyChatbotConfig` or the given config. */
   mount(config?: unknown): void;
+  /** destroy(), and removes every key the widget wrote for its token (README "What the widget stores"). */
+  forget(): void;
 }
 
 declare global {
@@ -31,6 +33,8 @@ const self = document.currentScript as HTMLScriptElement | null;
 const embedSrc = self?.src || null;
 const scriptNonce = self?.nonce || undefined;
 let launcher: Launcher | null = null;
+/** The latest widget mounted, kept after destroy() so that forget() still knows its token. */
+let latest: Launcher | null = null;
 
 function start(config: unknown): void {
   try {
@@ -38,6 +42,7 @@ function start(config: unknown): void {
       loadChat: (container, resolved) =>
         loadChatScript(chatScriptUrl(embedSrc, resolved.baseUrl, __CHAT_FILE__), container, scriptNonce ?? resolved.nonce),
     });
+    latest = launcher ?? latest;
   } catch (error) {
     console.error('[dify-chatbot] The chatbot failed to start:', error);
   }
@@ -61,6 +66,10 @@ const api: DifyChatbotApi = {
     launcher = null;
   }),
   mount: (config?: unknown) => start(config ?? window.difyChatbotConfig),
+  forget: guarded('forget', () => {
+    latest?.forget();
+    launcher = null;
+  }),
 };
 
 if (window.difyChatbot === undefined) window.difyChatbot = api;

@@ -98,7 +98,7 @@ export const setSettings = (base, patch) => requestJson(`${base}/__mock/settings
 /** @param {string} base */
 export const mockState = (base) => requestJson(`${base}/__mock/state`);
 /** @param {string} base */
-export const resetMock = (base) => requestJson(`${base}/__mock/reset`, { method: 'POST' });
+export const resetMock = (base) => requestJson(`${base}/__mock/reset`, { method: 'POST', json: {} });
 
 /**
  * A passport for one end user (docs/PROTOCOL.md §1.2).

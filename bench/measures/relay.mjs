@@ -1,5 +1,5 @@
 /**
- * 7. What the relay (dify-chatbot-embed/relay) adds on loopback, against the mock's service API.
+ * 8. What the relay (dify-chatbot-embed/relay) adds on loopback, against the mock's service API.
  *
  * - Time to first byte: the same streamed question straight to the mock's /v1/chat-messages with
  *   the key, and through the relay (node:http handler, passport check, limits, retries armed) with
@@ -177,7 +177,7 @@ export async function measureRelay({ runs }) {
 export function printRelay(r) {
   const added = (v) => `${v >= 0 ? '+' : ''}${v.toFixed(2)}`;
   printTable(
-    `7. The relay's added latency on loopback (ms, median (min–max), ${r.streams} streams each way)`,
+    `8. The relay's added latency on loopback (ms, median (min–max), ${r.streams} streams each way)`,
     ['figure', 'value', 'target'],
     [
       ['direct to /v1: → response headers', range(r.directHeaders, 2), ''],

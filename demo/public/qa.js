@@ -34,10 +34,9 @@
 
   function api(method, path, payload) {
     var init = { method: method, headers: {} };
-    if (payload !== undefined) {
-      init.headers['Content-Type'] = 'application/json';
-      init.body = JSON.stringify(payload);
-    }
+    // Every change goes as JSON, even without a body: the mock refuses other types (no CSRF).
+    if (method !== 'GET') init.headers['Content-Type'] = 'application/json';
+    if (payload !== undefined) init.body = JSON.stringify(payload);
     return fetch(`/__mock${path}`, init).then(function (res) {
       return res.json().then(function (data) {
         if (!res.ok) throw new Error(data?.message || `HTTP ${res.status}`);
@@ -79,7 +78,7 @@
     list.forEach(function (app) {
       var option = document.createElement('option');
       option.value = app.key;
-      option.textContent = `${app.key} (${app.mode})${app.code !== app.key ? ` → ${app.code}` : ''}${app.enable_site ? '' : ' [site off]'}`;
+      option.textContent = `${app.key} (${app.mode}, ${app.era})${app.code !== app.key ? ` → ${app.code}` : ''}${app.enable_site ? '' : ' [site off]'}`;
       appSelect.appendChild(option);
     });
     appSelect.value = current;
@@ -276,6 +275,8 @@
         fillApps(state.apps);
         showFaults(state);
         showSettings(state.settings);
+        // qa-eras.js (the per-app Dify version switch) renders from the same state.
+        panel.dispatchEvent(new CustomEvent('qa:state', { detail: state }));
       })
       .catch(function (err) {
         say(`Mock server not reachable: ${err.message}`, 'error');
@@ -284,6 +285,9 @@
 
   appSelect.addEventListener('change', function () {
     fillApps(apps);
+  });
+  panel.addEventListener('qa:refresh', function () {
+    refresh();
   });
   restoreConfigForm();
   appSelect.value = loadSaved().app || 'demo-chat';

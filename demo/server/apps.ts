@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { type Era, ERAS, isEra, oldestEraFor } from './eras.ts';
 
 /**
- * Dify's app modes. The web chat endpoint accepts the chat family (docs/PROTOCOL.md §2.4) and `agent`
- * (New Agent); completion and workflow apps are served by their own routes (§2.11).
+ * The app modes of demo/apps.json and the console: the chat family the web chat endpoint accepts
+ * (docs/PROTOCOL.md §2.4), New Agent (`agent`, Dify 1.15+), and completion and workflow apps, which the
+ * chat endpoints refuse (§2.11).
  */
 export type AppMode = 'chat' | 'agent-chat' | 'advanced-chat' | 'agent' | 'completion' | 'workflow';
 
@@ -17,6 +19,12 @@ export interface AppDefinition {
   site: Json;
   parameters: Json;
   meta: { tool_icons: Record<string, unknown> };
+  /** The Dify release whose wire shapes the app speaks (eras.ts); default `1.12`. */
+  era: Era;
+  /** New Agent only: false answers `agent_not_published` on chat-messages and parameters. */
+  published: boolean;
+  /** Chatflow with a human-input node after its first LLM node (scripts/human-input.ts). */
+  human_input: boolean;
 }
 
 /** An app plus its deployment state, which the admin endpoints change at run time. */
@@ -29,6 +37,20 @@ export interface App extends AppDefinition {
 
 export const MODES: readonly string[] = ['chat', 'agent-chat', 'advanced-chat', 'agent', 'completion', 'workflow'];
 
+/** The chat-family modes: everything but completion and workflow (docs/PROTOCOL.md §2.4; `agent` since 1.15). */
+export function isChatMode(mode: AppMode): boolean {
+  return mode !== 'completion' && mode !== 'workflow';
+}
+
+/** Why an app cannot speak an era, or null when it can. */
+export function eraProblem(app: Pick<AppDefinition, 'mode' | 'human_input'>, era: unknown): string | null {
+  if (!isEra(era)) return `era must be one of ${ERAS.join(', ')}`;
+  const oldest = oldestEraFor(app.mode, app.human_input);
+  if (ERAS.indexOf(era) < ERAS.indexOf(oldest))
+    return `a ${app.human_input ? 'human-input chatflow' : app.mode} app needs era ${oldest} or later`;
+  return null;
+}
+
 export function loadAppDefinitions(file: string): Map<string, AppDefinition> {
   const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${file}: expected an object keyed by site code`);
@@ -38,14 +60,21 @@ export function loadAppDefinitions(file: string): Map<string, AppDefinition> {
     if (!def || typeof def.app_id !== 'string' || !MODES.includes(def.mode)) {
       throw new Error(`${file}: app "${code}" needs app_id and a mode of ${MODES.join(', ')}`);
     }
-    apps.set(code, {
+    const app: AppDefinition = {
       app_id: def.app_id,
       mode: def.mode,
       enable_site: def.enable_site !== false,
       site: def.site ?? {},
       parameters: def.parameters ?? {},
       meta: { tool_icons: def.meta?.tool_icons ?? {} },
-    });
+      era: def.era ?? '1.12',
+      published: def.published !== false,
+      human_input: def.human_input === true,
+    };
+    if (app.human_input && app.mode !== 'advanced-chat') throw new Error(`${file}: app "${code}": human_input needs mode advanced-chat`);
+    const problem = eraProblem(app, app.era);
+    if (problem) throw new Error(`${file}: app "${code}": ${problem}`);
+    apps.set(code, app);
   }
   return apps;
 }

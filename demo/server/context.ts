@@ -1,10 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App, AppRegistry } from './apps.ts';
+import type { ByteBudget } from './body.ts';
 import type { Fault, FaultKind, FaultQueue } from './faults.ts';
+import type { HumanInputForms } from './human-input/forms.ts';
 import type { RecordedRequest, RequestLog } from './requests.ts';
 import type { Settings } from './settings.ts';
 import type { EndUser, Store } from './store.ts';
 import type { PassportClaims } from './passport.ts';
+import type { WorkflowRuns } from './workflow-runs.ts';
 
 /** A file received by /api/files/upload, kept in memory only. */
 export interface UploadedFile {
@@ -35,7 +38,16 @@ export interface MockState {
   faults: FaultQueue;
   requests: RequestLog;
   tasks: Map<string, TaskHandle>;
+  /** Bounded: the oldest are dropped past a total size (upload-store.ts). */
   uploads: Map<string, UploadedFile>;
+  /** Request bodies being read, across requests (body.ts). */
+  bodyBudget: ByteBudget;
+  /** The HOST the server listens on; the admin API also answers requests addressed to it. */
+  listenHost: string;
+  /** Chatflow runs of the pub/sub eras, for the workflow events endpoint. */
+  workflowRuns: WorkflowRuns;
+  /** Human-input forms (Dify 1.13+). */
+  forms: HumanInputForms;
   settings: Settings;
   /** tokenDelayMs given to startMockServer, restored by /__mock/reset. */
   initialTokenDelayMs: number;
@@ -62,9 +74,8 @@ export interface RequestContext {
   method: string;
   path: string;
   state: MockState;
+  /** The JSON body, read before routing; empty for GET and for uploads, which read their own (body.ts). */
   body: Buffer;
-  /** True when the body was larger than the read limit (and was discarded). */
-  bodyTooLarge: boolean;
   /** Regex groups of the matched route. */
   params: string[];
   /** `http://host:port` as the client addressed us; for absolute URLs in responses. */

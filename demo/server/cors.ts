@@ -12,9 +12,10 @@ export const EXPOSED_HEADERS = 'X-Version, X-Env, X-Trace-Id, X-Workflow-Run-ID'
 /** The version a 1.12.1 server reports in X-Version. */
 export const DIFY_VERSION = '1.12.1';
 
-export function applyCommonHeaders(req: IncomingMessage, res: ServerResponse): void {
+/** The version and trace headers on every response; the CORS ones unless `cors` is false (/__mock, see admin-access.ts). */
+export function applyCommonHeaders(req: IncomingMessage, res: ServerResponse, cors = true): void {
   const origin = req.headers.origin;
-  if (typeof origin === 'string' && origin) {
+  if (cors && typeof origin === 'string' && origin) {
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader('Access-Control-Allow-Credentials', 'true');
     res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);

@@ -2,6 +2,8 @@ import type { RequestContext } from './context.ts';
 import { conversationCompleted, conversationNotExists, DifyError, internalError, invalidParam } from './errors.ts';
 import type { Fault, FaultKind } from './faults.ts';
 import { sendError, sendHtml } from './http.ts';
+import { streamWorkerError } from './pubsub.ts';
+import { streamsEarlyErrors } from './routes/chat.ts';
 
 /** nginx's own error page, what a Dify behind nginx returns when the api container is down. */
 export function nginxErrorPage(status: number): string {
@@ -59,12 +61,14 @@ export function respondWithFault(ctx: RequestContext, taken: Map<FaultKind, Faul
     sendError(res, invalidParam(String(fault.params.message)));
     return true;
   }
-  if (f('conversation-gone')) {
-    sendError(res, conversationNotExists());
-    return true;
-  }
-  if (f('conversation-completed')) {
-    sendError(res, conversationCompleted());
+  const conversationError = f('conversation-gone') ? conversationNotExists() : f('conversation-completed') ? conversationCompleted() : null;
+  if (conversationError) {
+    // A 1.13+ chatflow meets these in its worker: a 200 stream with a message-less error event.
+    if (ctx.auth && streamsEarlyErrors(ctx, ctx.auth.app)) {
+      streamWorkerError(ctx, '').catch(() => res.destroy());
+    } else {
+      sendError(res, conversationError);
+    }
     return true;
   }
   return false;

@@ -91,7 +91,7 @@ export class FaultQueue {
   add(input: unknown): Fault[] {
     const items = Array.isArray(input) ? input : [input];
     const parsed = items.map((item) => this.parse(item));
-    this.queue.push(...parsed);
+    this.queue = this.queue.concat(parsed);
     return parsed;
   }
 

@@ -17,6 +17,36 @@ function headerParam(header: string, name: string): string | null {
   return (m[1] ?? m[2] ?? '').replace(/\\(.)/g, '$1');
 }
 
+/**
+ * The filename of the `file` part, as soon as its headers are in `head` (the first bytes of a
+ * multipart body): undefined while they have not arrived, null when the body is not multipart or
+ * the part has no filename. Lets an upload be measured against its kind's limit while it is read.
+ */
+export function filePartName(head: Buffer, contentType: string | undefined): string | null | undefined {
+  if (!contentType || !/^multipart\/form-data/i.test(contentType)) return null;
+  const boundary = boundaryOf(contentType);
+  if (!boundary) return null;
+  // latin1 maps bytes to characters one to one, so a UTF-8 filename can be recovered below.
+  const text = head.toString('latin1');
+  const delimiter = `--${boundary}`;
+  let pos = text.indexOf(delimiter);
+  while (pos >= 0) {
+    const headersStart = pos + delimiter.length + 2;
+    const headersEnd = text.indexOf('\r\n\r\n', headersStart);
+    if (headersEnd < 0) return undefined;
+    const disposition = text
+      .slice(headersStart, headersEnd)
+      .split('\r\n')
+      .find((h) => /^content-disposition:/i.test(h));
+    if (disposition && headerParam(disposition, 'name') === 'file') {
+      const filename = headerParam(disposition, 'filename');
+      return filename === null ? null : Buffer.from(filename, 'latin1').toString('utf8');
+    }
+    pos = text.indexOf(delimiter, headersEnd);
+  }
+  return undefined;
+}
+
 /** Returns the parts, or null when the request is not multipart at all. */
 export function parseMultipart(body: Buffer, contentType: string | undefined): Part[] | null {
   if (!contentType || !/^multipart\/form-data/i.test(contentType)) return null;

@@ -68,7 +68,10 @@ export interface MessageRecord {
   created_seq: number;
   agent_thoughts: AgentThoughtRecord[];
   message_files: MessageFileRecord[];
-  status: 'normal' | 'error';
+  /** `paused` while a human-input form waits (Dify 1.13+). */
+  status: 'normal' | 'error' | 'paused';
   error: string | null;
   metadata: Record<string, unknown> | null;
+  /** Human-input forms of this answer, as history's `extra_contents` lists them (Dify 1.13+). */
+  extra_contents?: Record<string, unknown>[];
 }

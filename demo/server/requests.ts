@@ -1,6 +1,10 @@
 import type { IncomingMessage } from 'node:http';
+import { maskBody, maskHeaders, maskQuery } from './mask.ts';
 
-/** The last N /api requests, for end-to-end tests to assert what the widget sent. */
+/**
+ * The last N /api requests, for end-to-end tests to assert what the widget sent. Credentials are
+ * masked (mask.ts): a test compares `maskSecret(token)` with what it finds here.
+ */
 export interface RecordedRequest {
   seq: number;
   at: string;
@@ -8,7 +12,7 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   headers: Record<string, string>;
-  /** Parsed JSON body, or null (no body, multipart, or not JSON). */
+  /** Parsed JSON body, masked and trimmed, or null (no body, multipart, not JSON, or refused). */
   body: unknown;
   /** HTTP status, filled in when the response finishes (null while streaming). */
   status: number | null;
@@ -22,7 +26,8 @@ export class RequestLog {
 
   constructor(private readonly limit = 200) {}
 
-  record(req: IncomingMessage, url: URL, body: unknown): RecordedRequest {
+  /** Records a request as it arrives; its body is added by `setBody` once read. */
+  record(req: IncomingMessage, url: URL): RecordedRequest {
     const headers: Record<string, string> = {};
     for (const name of RECORDED_HEADERS) {
       const value = req.headers[name];
@@ -33,14 +38,18 @@ export class RequestLog {
       at: new Date().toISOString(),
       method: req.method ?? 'GET',
       path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      headers,
-      body,
+      query: maskQuery(url.searchParams),
+      headers: maskHeaders(headers),
+      body: null,
       status: null,
     };
     this.items.push(entry);
     if (this.items.length > this.limit) this.items.shift();
     return entry;
+  }
+
+  setBody(entry: RecordedRequest, body: unknown): void {
+    entry.body = maskBody(body);
   }
 
   list(): readonly RecordedRequest[] {

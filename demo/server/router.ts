@@ -10,8 +10,10 @@ import { audioToText, textToAudio } from './routes/audio.ts';
 import { chatMessages, stopChatMessage } from './routes/chat.ts';
 import { deleteConversation, listConversations, pinConversation, renameConversation, unpinConversation } from './routes/conversations.ts';
 import { remoteFileInfo, uploadFile, uploadRemoteFile } from './routes/files.ts';
+import { getHumanInputForm, humanInputFileUpload, humanInputUploadToken, submitHumanInputForm } from './routes/human-input.ts';
 import { listMessages, messageFeedback, suggested } from './routes/messages.ts';
 import { passport } from './routes/passport.ts';
+import { workflowEvents } from './routes/workflow-events.ts';
 import { ROUTE_UUID } from './uuid.ts';
 
 type Handler = (ctx: RequestContext) => Promise<void>;
@@ -58,6 +60,12 @@ const ROUTES: Route[] = [
   r('GET', '/remote-files/(.+)', remoteFileInfo),
   r('POST', '/audio-to-text', audioToText),
   r('POST', '/text-to-audio', textToAudio),
+  // Dify 1.13+: human-input forms (public, found by token) and following a workflow run.
+  r('GET', '/form/human_input/([^/]+)', getHumanInputForm, false),
+  r('POST', '/form/human_input/([^/]+)', submitHumanInputForm, false),
+  r('POST', '/form/human_input/([^/]+)/upload-token', humanInputUploadToken, false),
+  r('POST', '/human-input-forms/files', humanInputFileUpload, false),
+  r('GET', '/workflow/([^/]+)/events', workflowEvents),
 ];
 
 function findRoute(ctx: RequestContext): Route {

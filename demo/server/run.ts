@@ -34,9 +34,11 @@ export class Run implements TaskHandle {
     readonly conversation: Conversation,
     readonly message: MessageRecord,
     readonly origin: string,
+    /** A resumed chatflow run keeps the id of the run it continues. */
+    workflowRunId?: string,
   ) {
     this.settings = { ...state.settings };
-    this.workflowRunId = app.mode === 'advanced-chat' ? randomUUID() : null;
+    this.workflowRunId = app.mode === 'advanced-chat' ? (workflowRunId ?? randomUUID()) : null;
     this.events = new EventFactory(conversation.id, message.id, message.created_at, this.taskId, this.workflowRunId);
     state.closing.addEventListener('abort', this.onClosing, { once: true });
   }
@@ -139,6 +141,7 @@ function listResource(r: Record<string, unknown>, msg: MessageRecord): Record<st
 /** Folds the events of a run into its stored message, so GET /api/messages shows what was streamed. */
 export class Recorder {
   lastError: { code: string; status: number; message: string } | null = null;
+  private agentDeltas = false;
 
   constructor(private readonly msg: MessageRecord) {}
 
@@ -146,7 +149,12 @@ export class Recorder {
     const msg = this.msg;
     switch (event.event) {
       case 'message':
+        // New Agent closes with one `message` that repeats the whole answer (docs/PROTOCOL.md, newer releases).
+        if (this.agentDeltas) msg.answer = String(event.answer ?? '');
+        else msg.answer += String(event.answer ?? '');
+        break;
       case 'agent_message':
+        this.agentDeltas = true;
         msg.answer += String(event.answer ?? '');
         break;
       case 'message_replace':

@@ -3,19 +3,25 @@ import type { AddressInfo, Socket } from 'node:net';
 import { setMaxListeners } from 'node:events';
 import { dirname, join, resolve } from 'node:path';
 import { handleAdmin } from './admin.ts';
+import { checkAdminAccess } from './admin-access.ts';
 import { handleDeployment, isDeploymentPath, setupDeployment } from './console/entry.ts';
 import { AppRegistry, loadAppDefinitions } from './apps.ts';
+import { ByteBudget, ClientGone, DEFAULT_BODY_BUDGET, entityTooLarge, lingerAfterResponse, MAX_JSON_BODY, readBody } from './body.ts';
 import type { MockState, RequestContext } from './context.ts';
 import { answerPreflight, applyCommonHeaders } from './cors.ts';
 import { DifyError, internalError } from './errors.ts';
 import { FaultQueue } from './faults.ts';
-import { readBody, sendError, tryParseJson } from './http.ts';
+import { HumanInputForms } from './human-input/forms.ts';
+import { sendError, tryParseJson } from './http.ts';
+import { maskPathAndQuery, maskText } from './mask.ts';
 import { findRepoRoot } from './paths.ts';
 import { RequestLog } from './requests.ts';
 import { handleApi } from './router.ts';
 import { defaultSettings } from './settings.ts';
 import { serveStatic } from './static.ts';
 import { Store } from './store.ts';
+import { DEFAULT_STORED_UPLOAD_BYTES, UploadStore } from './upload-store.ts';
+import { WorkflowRuns } from './workflow-runs.ts';
 
 export interface MockServerOptions {
   /** Default 0 (a random free port). */
@@ -34,6 +40,12 @@ export interface MockServerOptions {
   tokenDelayMs?: number;
   /** No request logging. */
   quiet?: boolean;
+  /** Where log lines go (default console.log); they are masked before they get here (mask.ts). */
+  logger?: (line: string) => void;
+  /** What request bodies being read may hold at once (default 256 MB); past it they get 503. */
+  bodyBudgetBytes?: number;
+  /** What stored uploads may hold (default 256 MB); past it the oldest are dropped. */
+  storedUploadBytes?: number;
   /** Bearer secret of the console API (/console/api/apps); random when not given. */
   adminSecret?: string;
   /** Where API keys, channel toggles and console-made apps persist; default: console.json beside dataFile. */
@@ -49,19 +61,33 @@ export interface MockServer {
   close(): Promise<void>;
 }
 
-/** Largest request body read (uploads up to the 100 MB video limit); larger ones get 413. */
-const MAX_UPLOAD_BODY = 110 * 1024 * 1024;
-const MAX_BODY = 10 * 1024 * 1024;
+/** Routes that read their own body, held to their own limits while it arrives (routes/files.ts, audio.ts). */
+const UPLOAD_ROUTES = /^\/api\/(files\/upload|audio-to-text)$/;
+
+/**
+ * Node's own limits on slow clients (slowloris): the headers within 10 s, the whole request within
+ * 60 s (a 100 MB upload needs ~14 Mbit/s). Streamed answers are not affected: they start once the
+ * request is in.
+ */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 60_000;
+
+const isRead = (method: string): boolean => method === 'GET' || method === 'HEAD';
 
 async function handle(state: MockState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const started = Date.now();
-  const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+  // Parsed against a fixed base: a malformed Host header made `new URL` throw outside any catch (an
+  // unhandled rejection ends the process), and `//x` must stay a path, not become a host.
+  const target = req.url ?? '/';
+  const url = new URL(`http://localhost${target.startsWith('/') ? target : '/'}`);
   const method = (req.method ?? 'GET').toUpperCase();
-  applyCommonHeaders(req, res);
+  const isAdmin = url.pathname === '/__mock' || url.pathname.startsWith('/__mock/');
+  applyCommonHeaders(req, res, !isAdmin);
+  lingerAfterResponse(req, res);
   res.on('close', () => {
     if (ctx.record) ctx.record.status = res.statusCode;
     const aborted = res.writableEnded ? '' : ', connection closed early';
-    state.log(`${method} ${url.pathname}${url.search} → ${res.statusCode} (${Date.now() - started} ms${aborted})`, true);
+    state.log(`${method} ${maskPathAndQuery(url)} → ${res.statusCode} (${Date.now() - started} ms${aborted})`, true);
   });
   const ctx: RequestContext = {
     req,
@@ -71,35 +97,39 @@ async function handle(state: MockState, req: IncomingMessage, res: ServerRespons
     path: url.pathname,
     state,
     body: Buffer.alloc(0),
-    bodyTooLarge: false,
     params: [],
     origin: `http://${req.headers.host ?? 'localhost'}`,
     record: null,
     auth: null,
     streamFaults: new Map(),
   };
+  const readJsonBody = (): Promise<Buffer> =>
+    readBody(req, res, { max: MAX_JSON_BODY, tooLarge: entityTooLarge, budget: state.bodyBudget });
   try {
-    if (method === 'OPTIONS') return answerPreflight(res);
-    if (isDeploymentPath(ctx.path)) return await handleDeployment(ctx);
-    const isApi = ctx.path.startsWith('/api/');
-    if (isApi || ctx.path.startsWith('/__mock/')) {
-      if (method !== 'GET' && method !== 'HEAD') {
-        const uploads = /^\/api\/(files\/upload|audio-to-text)$/.test(ctx.path);
-        const read = await readBody(req, uploads ? MAX_UPLOAD_BODY : MAX_BODY);
-        ctx.body = read.body;
-        ctx.bodyTooLarge = read.tooLarge;
+    if (isAdmin) {
+      checkAdminAccess(ctx, { listenHost: state.listenHost });
+      if (method === 'OPTIONS') {
+        res.writeHead(204, { Allow: 'GET, POST, DELETE' });
+        return void res.end();
       }
-      if (isApi) {
-        const isJson = /json/i.test(String(req.headers['content-type'] ?? '')) || !req.headers['content-type'];
-        ctx.record = state.requests.record(req, url, isJson ? tryParseJson(ctx.body) : null);
-        return await handleApi(ctx);
-      }
+      if (!isRead(method)) ctx.body = await readJsonBody();
       return await handleAdmin(ctx);
     }
-    if (method !== 'GET' && method !== 'HEAD')
-      throw new DifyError(405, 'method_not_allowed', 'The method is not allowed for the requested URL.');
+    if (method === 'OPTIONS') return answerPreflight(res);
+    if (isDeploymentPath(ctx.path)) return await handleDeployment(ctx);
+    if (ctx.path.startsWith('/api/')) {
+      ctx.record = state.requests.record(req, url);
+      if (!isRead(method) && !UPLOAD_ROUTES.test(ctx.path)) {
+        ctx.body = await readJsonBody();
+        const isJson = /json/i.test(String(req.headers['content-type'] ?? '')) || !req.headers['content-type'];
+        if (isJson) state.requests.setBody(ctx.record, tryParseJson(ctx.body));
+      }
+      return await handleApi(ctx);
+    }
+    if (!isRead(method)) throw new DifyError(405, 'method_not_allowed', 'The method is not allowed for the requested URL.');
     serveStatic(ctx);
   } catch (err) {
+    if (err instanceof ClientGone) return void res.destroy();
     if (err instanceof DifyError) return sendError(res, err);
     state.log(`[mock] unhandled error on ${method} ${ctx.path}: ${(err as Error).stack ?? String(err)}`);
     if (!res.headersSent) sendError(res, internalError());
@@ -113,16 +143,23 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
   const closing = new AbortController();
   setMaxListeners(0, closing.signal);
   const quiet = opts.quiet ?? false;
+  const logger = opts.logger ?? ((line: string) => console.log(line));
+  // Every line is masked, whoever wrote it: a passport in a stack trace is as bad as in the access log.
   const log = (line: string): void => {
-    if (!quiet) console.log(line);
+    if (!quiet) logger(maskText(line));
   };
+  const host = opts.host ?? '127.0.0.1';
   const state: MockState = {
     apps: new AppRegistry(loadAppDefinitions(appsFile)),
     store: new Store(opts.dataFile === undefined || opts.dataFile === null ? null : resolve(opts.dataFile)),
     faults: new FaultQueue((line) => log(line)),
     requests: new RequestLog(200),
     tasks: new Map(),
-    uploads: new Map(),
+    uploads: new UploadStore(opts.storedUploadBytes ?? DEFAULT_STORED_UPLOAD_BYTES),
+    bodyBudget: new ByteBudget(opts.bodyBudgetBytes ?? DEFAULT_BODY_BUDGET),
+    listenHost: host,
+    workflowRuns: new WorkflowRuns(),
+    forms: new HumanInputForms(closing.signal),
     settings: defaultSettings(opts.tokenDelayMs ?? 30),
     initialTokenDelayMs: opts.tokenDelayMs ?? 30,
     distDir: resolve(opts.distDir ?? join(root, 'dist')),
@@ -137,23 +174,33 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
   const deployment = setupDeployment(state, { file: consoleFile, adminSecret: opts.adminSecret });
 
   const sockets = new Set<Socket>();
-  const server = createServer((req, res) => void handle(state, req, res));
+  const server = createServer(
+    // Checked every second, so slow clients (slowloris) are cut close to the timeouts.
+    { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
+    (req, res) => {
+      // handle() answers its own errors; this is the last guard, so no request can stop the process.
+      handle(state, req, res).catch((err: unknown) => {
+        log(`[mock] request failed: ${(err as Error)?.stack ?? String(err)}`);
+        res.destroy();
+      });
+    },
+  );
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolvePromise, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
+    server.listen(opts.port ?? 0, host, () => {
       server.off('error', reject);
       resolvePromise();
     });
   });
   const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closed: Promise<void> | null = null;
   return {
-    url: `http://${host}:${address.port}`,
+    url: `http://${urlHost}:${address.port}`,
     port: address.port,
     adminSecret: deployment.adminSecret,
     close(): Promise<void> {

@@ -16,6 +16,16 @@ export interface Settings {
   concurrencyErrorStyle: '429' | '400';
   /** Prefix for tool file URLs; '' gives relative URLs like a Dify with FILES_URL unset (§2.10). */
   filesUrl: string;
+  /**
+   * A pub/sub stream (1.13+ chatflows, the workflow events endpoint) closes after this long without
+   * an event; pings do not count (Dify: 300 s). Tests set it short.
+   */
+  idleTimeoutMs: number;
+  /** How long a human-input form stays open before `human_input_form_timeout`. */
+  humanInputExpiryMs: number;
+  /** Human-input form requests per IP and bucket (GET, POST, upload-token) in the window (Dify: 30 / 60 s). */
+  formRateLimitMax: number;
+  formRateLimitWindowMs: number;
 }
 
 export function defaultSettings(tokenDelayMs = 30): Settings {
@@ -27,6 +37,10 @@ export function defaultSettings(tokenDelayMs = 30): Settings {
     chatflowOrder: 'v1.12',
     concurrencyErrorStyle: '429',
     filesUrl: '',
+    idleTimeoutMs: 300_000,
+    humanInputExpiryMs: 3_600_000,
+    formRateLimitMax: 30,
+    formRateLimitWindowMs: 60_000,
   };
 }
 
@@ -67,6 +81,14 @@ export function mergeSettings(current: Settings, patch: unknown): Settings {
       case 'concurrencyErrorStyle':
         if (value !== '429' && value !== '400') throw invalidParam("concurrencyErrorStyle must be '429' or '400'");
         next.concurrencyErrorStyle = value;
+        break;
+      case 'idleTimeoutMs':
+      case 'humanInputExpiryMs':
+      case 'formRateLimitWindowMs':
+        next[key] = Math.max(1, nonNegativeInt(key, value));
+        break;
+      case 'formRateLimitMax':
+        next.formRateLimitMax = nonNegativeInt(key, value);
         break;
       case 'filesUrl':
         if (typeof value !== 'string') throw invalidParam('filesUrl must be a string');

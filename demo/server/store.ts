@@ -49,7 +49,14 @@ export class Store {
   /** Writes soon (coalescing bursts of token-level updates into one write). */
   private changed(): void {
     if (!this.dataFile || this.saveTimer) return;
-    this.saveTimer = setTimeout(() => this.flush(), 150);
+    this.saveTimer = setTimeout(() => {
+      // A failed write (disk full, a value JSON cannot hold) must not take the server down with it.
+      try {
+        this.flush();
+      } catch (err) {
+        console.warn(`[mock] could not save ${this.dataFile}: ${(err as Error).message}`);
+      }
+    }, 150);
     this.saveTimer.unref();
   }
 

@@ -1,11 +1,14 @@
 import type { RequestContext } from './context.ts';
+import { isPubSubChatflow } from './eras.ts';
 import type { StreamEvent } from './events.ts';
 import type { Fault, FaultKind } from './faults.ts';
 import { sendError, sendJson } from './http.ts';
 import { DifyError } from './errors.ts';
+import { PubSubSink } from './pubsub.ts';
 import { Halt, Recorder, type Output, type Run } from './run.ts';
 import { SseWriter } from './sse.ts';
 import type { MessageFileRecord } from './store.ts';
+import { webMetadata, wireEvent } from './wire.ts';
 
 /** A producer: emits one app mode's event sequence for a run (scripts/*.ts). */
 export type Script = (run: Run, out: Output) => Promise<void>;
@@ -14,7 +17,7 @@ export type Script = (run: Run, out: Output) => Promise<void>;
 const CUT_AFTER_MS = 250;
 
 /** Where events go: an SSE writer, or nothing (blocking mode collects them in the recorder only). */
-interface Sink {
+export interface Sink {
   readonly open: boolean;
   event(event: StreamEvent): Promise<void>;
   raw(text: string): Promise<void>;
@@ -24,9 +27,10 @@ interface Sink {
 }
 
 /**
- * Applies the stream faults of the request at their `afterEvents` threshold, counted in data events
- * already written: stall (silence, no pings), cut (drop the socket), error-event (terminal error),
- * malformed-event (one unparsable line, then carry on).
+ * Records each event in full (what Dify stores), then sends the era's wire form of it to the run's
+ * topic (pub/sub eras) and the sink. Applies the stream faults of the request at their `afterEvents`
+ * threshold, counted in data events already written: stall (silence, no pings), cut (drop the
+ * socket), error-event (terminal error), malformed-event (one unparsable line, then carry on).
  */
 class FaultingOutput implements Output {
   private written = 0;
@@ -43,12 +47,16 @@ class FaultingOutput implements Output {
     if (!this.run.detached) await this.beforeWrite();
     if (this.run.halted) throw new Halt();
     this.recorder.apply(event, file);
+    const wire = wireEvent(event, this.run.app, this.run.message);
+    if (this.run.workflowRunId && isPubSubChatflow(this.run.app.mode, this.run.app.era)) {
+      this.run.state.workflowRuns.publish(this.run.workflowRunId, wire);
+    }
     if (this.run.detached) return;
     if (!this.sink.open) {
       this.run.detach();
       return;
     }
-    await this.sink.event(event);
+    await this.sink.event(wire);
     this.written++;
   }
 
@@ -91,6 +99,9 @@ class FaultingOutput implements Output {
 async function execute(run: Run, script: Script, out: Output, recorder: Recorder): Promise<void> {
   const { state } = run;
   state.tasks.set(run.taskId, run);
+  if (run.workflowRunId && isPubSubChatflow(run.app.mode, run.app.era)) {
+    state.workflowRuns.start(run.workflowRunId, run.app.app_id, run.endUser.id, run.taskId);
+  }
   try {
     await script(run, out);
   } catch (err) {
@@ -106,9 +117,14 @@ async function execute(run: Run, script: Script, out: Output, recorder: Recorder
   }
 }
 
-/** `response_mode: "streaming"`: 200 text/event-stream (docs/PROTOCOL.md §3). */
+/**
+ * `response_mode: "streaming"`: 200 text/event-stream (docs/PROTOCOL.md §3). A 1.13+ chatflow is a
+ * pub/sub subscription (pubsub.ts); on 1.12 the legacy `chatflowOrder: "newest"` switch still gives the
+ * leading ping and the X-Workflow-Run-ID header of unreleased post-1.16 servers.
+ */
 export async function runStreaming(ctx: RequestContext, run: Run, script: Script): Promise<void> {
-  const newest = run.app.mode === 'advanced-chat' && run.settings.chatflowOrder === 'newest';
+  const pubSub = isPubSubChatflow(run.app.mode, run.app.era);
+  const newest = run.app.mode === 'advanced-chat' && run.app.era === '1.12' && run.settings.chatflowOrder === 'newest';
   const writer = new SseWriter(ctx.res, {
     legacyJson: run.settings.legacyJson,
     splitChunks: run.settings.splitChunks,
@@ -122,11 +138,14 @@ export async function runStreaming(ctx: RequestContext, run: Run, script: Script
   if (newest && run.workflowRunId) headers['X-Workflow-Run-ID'] = run.workflowRunId;
   writer.start(headers);
   // The newest servers stream chatflows from a Redis topic that starts with a ping (docs/PROTOCOL.md §3.6).
-  if (newest) await writer.ping();
+  if (newest || pubSub) await writer.ping();
+  const sink = pubSub ? new PubSubSink(writer, ctx.res, run.settings.idleTimeoutMs, ctx.state.closing) : writer;
   const recorder = new Recorder(run.message);
-  const out = new FaultingOutput(run, writer, recorder, ctx.streamFaults);
+  const out = new FaultingOutput(run, sink, recorder, ctx.streamFaults);
   await execute(run, script, out, recorder);
-  if (writer.open) writer.end();
+  // No terminal event went out (an error event: not terminal on pub/sub): the topic idles until the timeout.
+  if (sink instanceof PubSubSink) await sink.done;
+  else if (writer.open) writer.end();
 }
 
 class NullSink implements Sink {
@@ -165,7 +184,25 @@ export async function runBlocking(ctx: RequestContext, run: Run, script: Script)
     conversation_id: run.conversation.id,
     mode: run.app.mode,
     answer: msg.answer,
-    metadata: msg.metadata ?? {},
+    metadata: webMetadata(msg.metadata ?? {}, run.app),
     created_at: msg.created_at,
   });
+}
+
+/** A sink nobody reads: a resumed run's events only go to its topic. */
+class TopicOnlySink implements Sink {
+  readonly open = true;
+  async event(): Promise<void> {}
+  async raw(): Promise<void> {}
+  pausePings(): void {}
+  cut(): void {}
+}
+
+/**
+ * Runs a script with no HTTP response of its own (a chatflow resumed after a human-input form): its
+ * events are stored and published to the run's topic, where GET /api/workflow/<id>/events relays them.
+ */
+export async function runInBackground(run: Run, script: Script): Promise<void> {
+  const recorder = new Recorder(run.message);
+  await execute(run, script, new FaultingOutput(run, new TopicOnlySink(), recorder, new Map()), recorder);
 }

@@ -2,11 +2,19 @@
 
 const NON_ASCII = /[^\x00-\x7f]/;
 
+/**
+ * A word is cut into about this many pieces at most: a question of one 300,000-character word is
+ * echoed in the answer, and at 1–3 code points a piece that would be 150,000 events (over an hour
+ * at the default token delay). Longer words get proportionally longer pieces.
+ */
+const MAX_PIECES_PER_WORD = 1000;
+
 function chunkCodePoints(word: string, random: () => number): string[] {
   const points = Array.from(word);
+  const scale = Math.max(1, Math.ceil(points.length / (2 * MAX_PIECES_PER_WORD)));
   const out: string[] = [];
   for (let i = 0; i < points.length; ) {
-    const n = 1 + Math.floor(random() * 3);
+    const n = (1 + Math.floor(random() * 3)) * scale;
     out.push(points.slice(i, i + n).join(''));
     i += n;
   }
@@ -20,8 +28,12 @@ function chunkCodePoints(word: string, random: () => number): string[] {
 export function tokenize(text: string, random: () => number = Math.random): string[] {
   const words: string[] = [];
   for (const word of text.match(/\s*\S+|\s+$/g) ?? []) {
-    if (word.trim().length > 6 && NON_ASCII.test(word)) words.push(...chunkCodePoints(word, random));
-    else words.push(word);
+    if (word.trim().length > 6 && NON_ASCII.test(word)) {
+      // One push per piece: spreading a long word's pieces as arguments overflows the call stack.
+      for (const piece of chunkCodePoints(word, random)) words.push(piece);
+    } else {
+      words.push(word);
+    }
   }
   const tokens: string[] = [];
   for (let i = 0; i < words.length; ) {

@@ -2,7 +2,7 @@
  * The configuration a website owner writes into `window.difyChatbotConfig`.
  *
  * Every option of Dify's own `embed.js` keeps its meaning (docs/PROTOCOL.md §5.2); options marked
- * "Beyond Dify" are additive. Unknown keys are ignored with a console note.
+ * "Beyond Dify" are additive. Unknown keys are ignored with a console note that names the nearest known option.
  */
 export interface DifyChatbotConfig {
   /**
@@ -20,9 +20,12 @@ export interface DifyChatbotConfig {
   isDev?: boolean;
   /**
    * Values for the app's input form variables (`user_input_form`), by variable name.
-   * They are sent in the `inputs` of every chat request.
+   * They are sent in the `inputs` of every chat request, as JSON: strings, numbers and booleans
+   * (as Dify's console snippet writes them), or objects and arrays for `json_object` and file
+   * variables. Values JSON cannot carry (functions, symbols, BigInts, cycles) and the names
+   * `__proto__`, `constructor` and `prototype` are refused with a console message.
    */
-  inputs?: Record<string, string | number | boolean>;
+  inputs?: Record<string, InputValue>;
   /** Dify system variables. */
   systemVariables?: {
     /** Stable id of the visitor on your site; becomes Dify's `sys.user_id` and keys stored conversations. */
@@ -71,7 +74,43 @@ export interface DifyChatbotConfig {
    * @defaultValue true
    */
   prefetch?: boolean;
+  /**
+   * Beyond Dify: which images in answers load by themselves. An image URL reaches whoever it
+   * names with the visitor's IP address and the time they read the answer, and answers are
+   * model output that injected text can steer.
+   * - `'all'`: any http(s) image, as Dify does;
+   * - `'dify'`: only files served by the app's own Dify (the `/files/…` routes of the API origin);
+   * - `'none'`: no image loads; each is shown as a link the visitor may follow;
+   * - an array of origins (`['https://cdn.example.com']`): only images from those origins.
+   *
+   * Under every policy a relative image URL is used only when it points into Dify's file routes,
+   * and an image the policy refuses is shown as a link. A value that is none of these is reported
+   * and `'none'` is used.
+   * @defaultValue 'all'
+   */
+  images?: ImagePolicy;
+  /**
+   * Beyond Dify: where the widget keeps the visitor's data (passport, conversation ids, drafts,
+   * the bubble's position; README "What the widget stores").
+   * - `'local'`: localStorage, kept across visits, as Dify does;
+   * - `'session'`: sessionStorage, gone when the tab closes;
+   * - `'memory'`: nothing written to the page's storage; kept for the page's life only
+   *   (for shared and public computers).
+   *
+   * A value that is none of these is reported and `'memory'` is used.
+   * @defaultValue 'local'
+   */
+  storage?: StorageKind;
 }
+
+/** Which answer images load by themselves: see {@link DifyChatbotConfig.images}. */
+export type ImagePolicy = 'all' | 'dify' | 'none' | string[];
+
+/** Where the visitor's data is kept: see {@link DifyChatbotConfig.storage}. */
+export type StorageKind = 'local' | 'session' | 'memory';
+
+/** A value JSON can carry: what an `inputs` variable may hold. */
+export type InputValue = string | number | boolean | null | InputValue[] | { [key: string]: InputValue };
 
 /** Props applied to the bubble's host element (see {@link DifyChatbotConfig.containerProps}). */
 export interface ContainerProps {
@@ -85,7 +124,7 @@ export interface ResolvedConfig {
   token: string;
   baseUrl: string;
   apiBase: string;
-  inputs: Record<string, string | number | boolean>;
+  inputs: Record<string, InputValue>;
   systemVariables: { user_id?: string; conversation_id?: string; locale?: string };
   userVariables: { avatar_url?: string; name?: string };
   containerProps: ContainerProps;
@@ -93,6 +132,9 @@ export interface ResolvedConfig {
   dragAxis: 'x' | 'y' | 'both';
   dynamicScript: boolean;
   prefetch: boolean;
+  /** The `images` policy; a list holds origins as the URL parser writes them (`https://cdn.example.com`). */
+  images: ImagePolicy;
+  storage: StorageKind;
   nonce?: string;
 }
 

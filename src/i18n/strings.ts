@@ -75,13 +75,18 @@ export type Strings = typeof en & {
  */
 export type LocalePack = 'zh-Hans';
 
-const PACKS: Record<string, LocalePack> = { 'zh-hans': 'zh-Hans', 'zh-cn': 'zh-Hans', zh: 'zh-Hans' };
+/** A Map, not an object: a locale such as `constructor` must not find Object.prototype's. */
+const PACKS = new Map<string, LocalePack>([
+  ['zh-hans', 'zh-Hans'],
+  ['zh-cn', 'zh-Hans'],
+  ['zh', 'zh-Hans'],
+]);
 
 /** The pack a locale such as `zh-Hans` or `en-US` needs (by the full tag, then the language); null for English. */
 export function localePackFor(locale: string | undefined): LocalePack | null {
   if (!locale) return null;
   const lower = locale.toLowerCase().replace('_', '-');
-  return PACKS[lower] ?? PACKS[lower.split('-')[0] ?? ''] ?? null;
+  return PACKS.get(lower) ?? PACKS.get(lower.split('-')[0] ?? '') ?? null;
 }
 
 /** The strings for `locale` among the packs loaded so far; English until its pack is in. */

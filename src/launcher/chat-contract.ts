@@ -36,9 +36,10 @@ export interface ChatContext {
   /** Gives focus back to the bubble (after closing from inside the window). */
   focusBubble(): void;
   /**
-   * The launcher's own mounting helpers and guarded localStorage: the window is mounted the way
-   * the bubble is, and the chat file, which every chatting visitor downloads, carries no second
-   * copy of them.
+   * The launcher's own mounting helpers and guarded storage (local, session or memory, as the
+   * `storage` option says; it drops writes once the widget is destroyed): the window is mounted
+   * the way the bubble is, and the chat file, which every chatting visitor downloads, carries no
+   * second copy of them.
    */
   mount: MountHelpers;
   storage: SafeStorage;

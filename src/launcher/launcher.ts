@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/types.ts';
 import { launcherStrings } from '../i18n/launcher-strings.ts';
 import bubbleCss from '../styles/bubble.css';
-import { safeStorage, storageKey } from '../util/storage.ts';
+import { forgetStored, pageMemory, safeStorage, storageKey, type SafeStorage } from '../util/storage.ts';
 import { createBubble } from './bubble.ts';
 import type { ChatContext, ChatInstance, ChatModule } from './chat-contract.ts';
 import { applyContainerProps } from './container-props.ts';
@@ -27,6 +27,11 @@ export interface Launcher {
   toggle(): void;
   /** Removes every element, listener, timer and stream the widget added. */
   destroy(): void;
+  /**
+   * destroy(), then removes every key the widget wrote for this token, for any user, from
+   * localStorage, sessionStorage and memory: for a site's log-out on a shared computer.
+   */
+  forget(): void;
 }
 
 /**
@@ -39,7 +44,13 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
   const locale = config.systemVariables.locale ?? win.navigator?.language;
   const strings = launcherStrings(locale);
   const state = createLauncherState();
-  const storage = safeStorage(() => win.localStorage);
+  // README "What the widget stores": the `storage` option picks where; a destroyed widget writes
+  // nothing, so a passport minted after forget() cannot bring a key back.
+  const kept = safeStorage(
+    () => (config.storage === 'memory' ? null : config.storage === 'session' ? win.sessionStorage : win.localStorage),
+    pageMemory,
+  );
+  const storage: SafeStorage = { ...kept, set: (key, value) => destroyed || kept.set(key, value) };
   const positionKey = storageKey('bubble-position', config.token);
   const cleanups: Array<() => void> = [];
   const listen = <K extends keyof WindowEventMap>(type: K, fn: (e: WindowEventMap[K]) => void) => {
@@ -183,22 +194,32 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
 
   if (options.prefetchWhenIdle) {
     // Only the chat's code: talking to the server waits for the visitor's intent.
-    const idle = win.requestIdleCallback ?? ((fn: () => void) => win.setTimeout(fn, 1500));
-    const cancel = win.cancelIdleCallback ?? win.clearTimeout;
-    const handle = idle(() => void loadChatModule(), { timeout: 5000 });
-    cleanups.push(() => cancel(handle as number));
+    // After the page's load, so it never competes with the page's own loading. Safari has no
+    // requestIdleCallback: a short timeout there, about when the others' idle time comes.
+    const prefetch = () => void loadChatModule();
+    let handle = 0;
+    const schedule = () => (handle = win.requestIdleCallback?.(prefetch, { timeout: 5000 }) ?? win.setTimeout(prefetch, 50));
+    if (doc.readyState === 'complete') schedule();
+    else listen('load', schedule);
+    cleanups.push(() => (win.cancelIdleCallback ?? win.clearTimeout)(handle));
   }
+
+  const destroy = () => {
+    if (destroyed) return;
+    destroyed = true;
+    chat?.destroy();
+    cleanups.splice(0).forEach((fn) => fn());
+    bubble.host.remove();
+  };
 
   return {
     open,
     close,
     toggle,
-    destroy() {
-      if (destroyed) return;
-      destroyed = true;
-      chat?.destroy();
-      cleanups.splice(0).forEach((fn) => fn());
-      bubble.host.remove();
+    destroy,
+    forget() {
+      destroy();
+      forgetStored(config.token, win);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Token } from 'marked';
 import { Component, type VNode } from 'preact';
 import { useMemo, useRef } from 'preact/hooks';
+import type { ImagePolicy } from '../config/types.ts';
 import { BlockCache } from './blocks';
 import { Block } from './render-block';
 import type { MarkdownStrings, RenderCtx } from './render-inline';
@@ -18,6 +19,8 @@ export interface MarkdownProps {
   linkBase: string;
   /** Origin that relative image URLs resolve against (the API origin: Dify signs file URLs relatively). */
   imageBase: string;
+  /** The `images` option: which images load by themselves; the rest show as links. Default `'all'`. */
+  images?: ImagePolicy;
   /** Localised UI strings; English by default. */
   strings?: MarkdownStrings;
 }
@@ -70,12 +73,12 @@ function Blocks({ text, ctx }: { text: string; ctx: RenderCtx }) {
  * `<think>` section (and `reasoning`) becomes a collapsible "Thinking" section,
  * open while the model is still thinking.
  */
-export function Markdown({ text, streaming = false, reasoning, linkBase, imageBase, strings = EN }: MarkdownProps): VNode {
+export function Markdown({ text, streaming = false, reasoning, linkBase, imageBase, images, strings = EN }: MarkdownProps): VNode {
   const s = strings;
   // A stable context object lets finished blocks compare it by identity.
   const ctx = useMemo<RenderCtx>(
-    () => ({ link: linkBase, img: imageBase, s }),
-    [linkBase, imageBase, s.thinking, s.copyCode, s.copied, s.table],
+    () => ({ link: linkBase, img: imageBase, images, s }),
+    [linkBase, imageBase, images, s.thinking, s.copyCode, s.copied, s.table],
   );
   const { think, answer } = splitThink(text, streaming);
   const thinking = [reasoning, think].filter(Boolean).join('\n\n');

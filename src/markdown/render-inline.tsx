@@ -1,7 +1,8 @@
 import type { MarkedToken, Token, Tokens } from 'marked';
 import type { ComponentChildren } from 'preact';
+import type { ImagePolicy } from '../config/types.ts';
 import { decodeEntities } from './entities';
-import { safeImageSrc, safeLinkHref } from './urls';
+import { answerImage, safeLinkHref } from './urls';
 
 /** UI strings the renderer shows; the chat passes its locale's. */
 export interface MarkdownStrings {
@@ -17,6 +18,8 @@ export interface RenderCtx {
   link: string;
   /** Base for relative images (the API origin). */
   img: string;
+  /** The site owner's `images` policy; `'all'` when absent. */
+  images?: ImagePolicy;
   s: MarkdownStrings;
 }
 
@@ -71,11 +74,18 @@ function inline(tok: Token, ctx: RenderCtx): ComponentChildren {
       );
     }
     case 'image': {
-      const src = safeImageSrc(t.href, ctx.img);
+      const image = answerImage(t.href, ctx.img, ctx.images);
       const alt = plain(t.tokens);
-      return src ? (
+      // An image the `images` policy does not load is a link: nothing is fetched until the visitor asks.
+      if (image && !image.load)
+        return (
+          <a href={image.url} target="_blank" rel="noopener noreferrer">
+            {alt || image.url}
+          </a>
+        );
+      return image ? (
         <img
-          src={src}
+          src={image.url}
           alt={alt}
           title={t.title ? decodeEntities(t.title) : undefined}
           loading="lazy"

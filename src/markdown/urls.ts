@@ -1,3 +1,4 @@
+import type { ImagePolicy } from '../config/types.ts';
 import { decodeEntities } from './entities';
 
 /**
@@ -38,4 +39,29 @@ export function safeLinkHref(raw: string, base: string): string | null {
  */
 export function safeImageSrc(raw: string, apiOrigin: string): string | null {
   return vet(raw, apiOrigin, /^https?:$/);
+}
+
+/** What an answer shows for an image: the URL, and whether it may load by itself or only be a link. */
+export interface AnswerImage {
+  url: string;
+  load: boolean;
+}
+
+/**
+ * The site owner's `images` policy (README "Images in answers") for an image in an answer or an
+ * answer's file: an image URL tells whoever it names the visitor's IP address and when they read
+ * the answer, and answers are model output that injected text can steer.
+ *
+ * `'all'` (or none given) loads any http(s) image, as Dify; `'dify'` only Dify's own files
+ * (`<apiOrigin>/files/…`); a list only images from those origins; `'none'` no image. An image the
+ * policy does not load is a link (`load: false`). A relative URL is used only inside Dify's file
+ * routes (signed previews and `message_file` tool files), never for whatever else the API origin
+ * serves; for it, and for a URL that fails the allowlist, null: show the alt text only.
+ */
+export function answerImage(raw: string, apiOrigin: string, policy: ImagePolicy = 'all'): AnswerImage | null {
+  const url = safeImageSrc(raw, apiOrigin);
+  const difyFile = !!url?.startsWith(`${apiOrigin}/files/`);
+  // Relative: it does not parse without a base.
+  if (!url || (!difyFile && !vet(raw, '', /:/))) return null;
+  return { url, load: policy === 'all' || (policy === 'dify' ? difyFile : policy !== 'none' && policy.includes(new URL(url).origin)) };
 }

@@ -43,6 +43,7 @@ export function AnswerView({ answer, streamError, env, onRetry, footer }: Answer
           streaming={streaming}
           linkBase={env.linkBase}
           imageBase={env.imageBase}
+          images={env.images}
           strings={{ thinking: strings.thinking, copyCode: strings.copyCode, copied: strings.copied, table: strings.table }}
         />
       )}

@@ -65,6 +65,7 @@ export function ChatPanel({
       locale,
       linkBase,
       imageBase,
+      images: config.images,
       meta,
       showWorkflowSteps,
       avatar: { url: config.userVariables.avatar_url, name: config.userVariables.name },
@@ -78,7 +79,12 @@ export function ChatPanel({
   const welcome =
     boot === 'ready' ? (
       <Welcome
-        statement={fillOpeningStatement(parameters?.opening_statement ?? '', config.inputs, parameters?.user_input_form)}
+        // An object input (a json_object or file variable) never fills a placeholder in practice; String() shows the rest as Dify does.
+        statement={fillOpeningStatement(
+          parameters?.opening_statement ?? '',
+          config.inputs as Record<string, string>,
+          parameters?.user_input_form,
+        )}
         questions={parameters?.suggested_questions ?? []}
         label={strings.suggestions}
         disabled={busy}

@@ -1,5 +1,6 @@
 import type { AppMeta } from '../api/types.ts';
 import type { ExtrasModule, PartSlot } from '../chat/parts.ts';
+import type { ImagePolicy } from '../config/types.ts';
 import type { Strings } from '../i18n/strings.ts';
 import type { ChatActions } from '../state/actions.ts';
 
@@ -16,6 +17,8 @@ export interface ViewEnv {
   linkBase: string;
   /** Relative images resolve against the API origin, where Dify signs file URLs. */
   imageBase: string;
+  /** The `images` option: which answer images load by themselves. */
+  images: ImagePolicy;
   meta: AppMeta | null;
   showWorkflowSteps: boolean;
   avatar: { url?: string | undefined; name?: string | undefined };

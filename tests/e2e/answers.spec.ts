@@ -459,7 +459,7 @@ test('regenerate: a new answer to the same question in the same conversation, "1
   // The mock's answer to a question is always the same text; a first answer stopped part-way
   // makes the two answers tell apart.
   await control.settings({ tokenDelayMs: 120 });
-  await openChat(page, openHostPage, mock.url, 'demo-chat');
+  const visitor = await openChat(page, openHostPage, mock.url, 'demo-chat');
   await ask(page, question);
   await expect(body(lastAnswer(page))).toContainText('You asked:');
   await page.getByRole('button', { name: 'Stop answering' }).click();
@@ -482,7 +482,9 @@ test('regenerate: a new answer to the same question in the same conversation, "1
   expect(first!.conversation_id).toBe('');
   expect(second!.parent_message_id).toBe(first!.parent_message_id);
   // The fresh visitor has exactly one conversation on the server: the one the first question made.
-  const headers = { 'X-App-Code': 'demo-chat', 'X-App-Passport': requests[0]!.headers['x-app-passport']! };
+  // The request log masks passports; a passport for the same user_id reaches the same end user.
+  const signIn = await fetch(`${mock.url}/api/passport?user_id=${encodeURIComponent(visitor)}`, { headers: { 'X-App-Code': 'demo-chat' } });
+  const headers = { 'X-App-Code': 'demo-chat', 'X-App-Passport': ((await signIn.json()) as { access_token: string }).access_token };
   const list = (await (await fetch(`${mock.url}/api/conversations?limit=20`, { headers })).json()) as { data: Array<{ id: string }> };
   expect(list.data).toHaveLength(1);
   expect(second!.conversation_id).toBe(list.data[0]!.id);

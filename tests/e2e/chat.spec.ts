@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test, widget } from './support/host-page.ts';
 import { mockControl, uniqueUser } from './support/mock-control.ts';
+import { maskSecret } from '../../demo/server/mask.ts';
 
 type Open = (options?: { config?: unknown }) => Promise<void>;
 
@@ -71,8 +72,9 @@ test('inputs reach the request body; user_id reaches the passport call; the pass
     files: [],
     parent_message_id: null,
   });
-  expect(chat[0]!.headers['x-app-code']).toBe('demo-chat');
-  expect(chat[0]!.headers['x-app-passport']).toMatch(/^ey/);
+  // The request log masks credentials (demo/server/mask.ts): `de…at`, `eyJhbG…x9Q4`.
+  expect(chat[0]!.headers['x-app-code']).toBe(maskSecret('demo-chat'));
+  expect(chat[0]!.headers['x-app-passport']).toMatch(/^eyJhbG…[\w-]{4}$/);
   expect(chat[0]!.headers.authorization).toBe(`Bearer ${chat[0]!.headers['x-app-passport']}`);
 });
 

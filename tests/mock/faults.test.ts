@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MockServer } from '../../demo/server/server.ts';
+import { maskSecret } from '../../demo/server/mask.ts';
 import { admin, client, type Client, fault, names, passport, readAll, settings, SseReader, start } from './helpers.ts';
 
 let server: MockServer;
@@ -227,7 +228,14 @@ describe('deployment controls', () => {
       concurrencyErrorStyle: '429',
       splitChunks: false,
     });
-    expect(state.apps.map((a) => a.key)).toEqual(['demo-chat', 'demo-agent', 'demo-flow']);
+    expect(state.apps.map((a) => a.key)).toEqual([
+      'demo-chat',
+      'demo-agent',
+      'demo-flow',
+      'demo-new-agent',
+      'demo-hitl',
+      'demo-completion',
+    ]);
     await admin(base, 'POST', '/reset');
     const after = (await body(await admin(base, 'GET', '/state'))) as { settings: Record<string, unknown> };
     expect(after.settings).toMatchObject({ legacyJson: false, tokenDelayMs: 0 });
@@ -249,11 +257,12 @@ describe('request log', () => {
     const log = (await body(await admin(base, 'GET', '/requests'))) as { data: Record<string, any>[] };
     const pass = log.data.find((r) => r.path === '/api/passport')!;
     expect(pass.query).toEqual({ user_id: 'logged-user' });
-    expect(pass.headers['x-app-code']).toBe('demo-chat');
+    // Credentials are masked in the log (demo/server/mask.ts); the masked forms still tell them apart.
+    expect(pass.headers['x-app-code']).toBe(maskSecret('demo-chat'));
     expect(pass.status).toBe(200);
     const chatReq = log.data.find((r) => r.path === '/api/chat-messages')!;
     expect(chatReq.method).toBe('POST');
-    expect(chatReq.headers['x-app-passport']).toBe(token);
+    expect(chatReq.headers['x-app-passport']).toBe(maskSecret(token));
     expect(chatReq.body).toMatchObject({ query: 'log me', inputs: { name: 'Zed' }, response_mode: 'streaming' });
     const filtered = (await body(await admin(base, 'GET', '/requests?path=/api/passport'))) as { data: unknown[] };
     expect(filtered.data).toHaveLength(1);

@@ -128,10 +128,12 @@ export async function readAll(res: Response): Promise<{ events: Ev[]; reader: Ss
 
 export const names = (events: Ev[]): string[] => events.map((e) => e.event);
 
+/** A /__mock call; changes go as JSON, which the admin API insists on (demo/server/admin-access.ts). */
 export async function admin(base: string, method: string, path: string, body?: unknown): Promise<Response> {
+  const isRead = method === 'GET' || method === 'HEAD';
   return fetch(`${base}/__mock${path}`, {
     method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    headers: isRead ? {} : { 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 }

@@ -1,4 +1,5 @@
-import type { AppMode } from '../apps.ts';
+import type { App, AppMode } from '../apps.ts';
+import { oldestEraFor } from '../eras.ts';
 
 /** What a new app of the console starts with: Dify's defaults for an app nobody has configured yet. */
 
@@ -49,4 +50,12 @@ export function defaultParameters(mode: AppMode): Record<string, unknown> {
       workflow_file_upload_limit: 10,
     },
   };
+}
+
+/**
+ * A new app speaks the oldest Dify era its mode exists in (a New Agent app: 1.16), is published (the
+ * console has no draft state to model), and has no human-input node.
+ */
+export function defaultEra(mode: AppMode): Pick<App, 'era' | 'published' | 'human_input'> {
+  return { era: oldestEraFor(mode, false), published: true, human_input: false };
 }

@@ -4,8 +4,9 @@ import { dirname } from 'node:path';
 import type { App, AppMode } from '../apps.ts';
 import type { MockState } from '../context.ts';
 import { nowSeconds } from '../store.ts';
-import { defaultParameters, defaultSite } from './defaults.ts';
-import { hashKey, KEY_PREFIX, maskKey, maskSecrets, newApiKey } from './keys.ts';
+import { defaultEra, defaultParameters, defaultSite } from './defaults.ts';
+import { maskKey } from '../mask.ts';
+import { hashKey, KEY_PREFIX, newApiKey } from './keys.ts';
 import { DEFAULT_RATE_LIMITS, type LimitResult, type RateLimits, SlidingWindowLimiter } from './rate-limit.ts';
 
 /**
@@ -75,9 +76,6 @@ export class Deployment {
     this.limiter = new SlidingWindowLimiter(now);
     if (file && existsSync(file)) this.load(file);
     for (const app of state.apps.all()) this.recordOf(app);
-    // Keys must never reach a log line in full, whoever writes it.
-    const log = state.log.bind(state);
-    state.log = (line, isRequest) => log(maskSecrets(line), isRequest);
   }
 
   // ---- apps ---------------------------------------------------------------------------------
@@ -117,6 +115,7 @@ export class Deployment {
       site: { ...defaultSite(input.name, input.description ?? ''), ...input.site },
       parameters: { ...defaultParameters(input.mode), ...input.parameters },
       meta: { tool_icons: {} },
+      ...defaultEra(input.mode),
     };
     this.state.apps.regenerateCode(app);
     this.state.apps.add(app);
@@ -206,7 +205,9 @@ export class Deployment {
       for (const saved of snap.apps ?? []) {
         const existing = this.state.apps.byId(saved.app_id);
         if (existing) Object.assign(existing, saved, { key: existing.key });
-        else if (this.records.get(saved.app_id)?.created_by_console) this.state.apps.add(structuredClone(saved));
+        // A file written before apps had eras gets the fields a new app would.
+        else if (this.records.get(saved.app_id)?.created_by_console)
+          this.state.apps.add({ ...defaultEra(saved.mode), ...structuredClone(saved) });
       }
       for (const key of snap.keys ?? []) this.keys.set(key.id, key);
     } catch (err) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RequestContext, MockState } from '../context.ts';
-import { DifyError } from '../errors.ts';
+import { entityTooLarge, MAX_JSON_BODY, readBody } from '../body.ts';
 import { handleServiceApi } from '../v1/routes.ts';
 import { attachDeployment, Deployment } from './deployment.ts';
 import { handleConsole } from './routes.ts';
@@ -26,30 +26,15 @@ export function isDeploymentPath(path: string): boolean {
   return path.startsWith('/v1/') || path === '/console/api/apps' || path.startsWith('/console/api/apps/');
 }
 
-const MAX_UPLOAD_BODY = 110 * 1024 * 1024;
-const MAX_BODY = 10 * 1024 * 1024;
-
-/** The whole body, or a 413 past `limit` (read on, and dropped, so the client can read the answer). */
-function readWhole(ctx: RequestContext, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    ctx.req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    ctx.req.on('end', () =>
-      size > limit
-        ? reject(new DifyError(413, 'request_entity_too_large', 'The request body is too large.'))
-        : resolve(Buffer.concat(chunks)),
-    );
-    ctx.req.on('error', reject);
-  });
-}
+/**
+ * The service API's upload reads its own body, held to the app's upload limits as it arrives
+ * (v1/routes.ts, routes/files.ts); every other body is JSON, read here with the web API's limit.
+ */
+const READS_OWN_BODY = /^\/v1\/files\/upload$/;
 
 export async function handleDeployment(ctx: RequestContext): Promise<void> {
-  if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
-    ctx.body = await readWhole(ctx, ctx.path === '/v1/files/upload' ? MAX_UPLOAD_BODY : MAX_BODY);
+  if (ctx.method !== 'GET' && ctx.method !== 'HEAD' && !READS_OWN_BODY.test(ctx.path)) {
+    ctx.body = await readBody(ctx.req, ctx.res, { max: MAX_JSON_BODY, tooLarge: entityTooLarge, budget: ctx.state.bodyBudget });
   }
   if (ctx.path.startsWith('/v1/')) return handleServiceApi(ctx);
   return handleConsole(ctx);

@@ -3,7 +3,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 /**
  * Service API secret keys as Dify's console makes them: `app-` and 24 random letters and digits.
  * The mock keeps only a SHA-256 of each key, so the full secret exists in exactly one place: the
- * response that created it. Lists and log lines show the prefix and the last four characters.
+ * response that created it. Lists and log lines show the prefix and the last four characters
+ * (`maskKey` in ../mask.ts, which masks every log line of the mock).
  */
 export const KEY_PREFIX = 'app-';
 const KEY_BODY_LENGTH = 24;
@@ -23,17 +24,6 @@ export function newApiKey(): string {
 
 export function hashKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
-}
-
-/** `app-…WXYZ`: enough to tell keys apart in a list, never enough to use one. */
-export function maskKey(prefix: string, last4: string): string {
-  return `${prefix}…${last4}`;
-}
-
-/** Anything in a log line that looks like a secret key is shortened to its mask. */
-const KEY_LIKE = /\b(app|sk)-([A-Za-z0-9]{16,})/g;
-export function maskSecrets(text: string): string {
-  return text.replace(KEY_LIKE, (_whole, prefix: string, body: string) => maskKey(`${prefix}-`, body.slice(-4)));
 }
 
 /** Compares two secrets in constant time (of their hashes, so lengths leak nothing either). */

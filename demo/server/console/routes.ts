@@ -4,7 +4,8 @@ import type { RequestContext } from '../context.ts';
 import { badRequest, DifyError, invalidParam, methodNotAllowed, notFound, unauthorized } from '../errors.ts';
 import { parseJsonBody, sendJson } from '../http.ts';
 import { type ApiKeyRecord, type Deployment, deploymentOf, MAX_KEYS_PER_APP } from './deployment.ts';
-import { KEY_PREFIX, maskKey, sameSecret } from './keys.ts';
+import { maskKey } from '../mask.ts';
+import { KEY_PREFIX, sameSecret } from './keys.ts';
 
 /**
  * The console (admin) API, at Dify's own console paths where Dify has one. Every call needs

@@ -1,3 +1,5 @@
+import { requirePublishedAgent } from '../app-mode-checks.ts';
+import type { App } from '../apps.ts';
 import { authOf, type RequestContext } from '../context.ts';
 import { sendJson } from '../http.ts';
 
@@ -14,24 +16,30 @@ function withDefaults(site: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** GET /api/site (docs/PROTOCOL.md §2.1). */
-export async function site(ctx: RequestContext): Promise<void> {
-  const { app, endUser } = authOf(ctx);
-  sendJson(ctx.res, 200, {
+/** The /api/site body; GET /api/form/human_input/<token> embeds it with no end user. */
+export function sitePayload(app: App, endUserId: string | null): Record<string, unknown> {
+  return {
     app_id: app.app_id,
-    end_user_id: endUser.id,
+    end_user_id: endUserId,
     enable_site: app.enable_site,
     site: withDefaults(app.site),
     model_config: null,
     plan: 'basic',
     can_replace_logo: false,
     custom_config: null,
-  });
+  };
+}
+
+/** GET /api/site (docs/PROTOCOL.md §2.1). */
+export async function site(ctx: RequestContext): Promise<void> {
+  const { app, endUser } = authOf(ctx);
+  sendJson(ctx.res, 200, sitePayload(app, endUser.id));
 }
 
 /** GET /api/parameters (docs/PROTOCOL.md §2.2): served as configured in apps.json. */
 export async function parameters(ctx: RequestContext): Promise<void> {
   const { app } = authOf(ctx);
+  requirePublishedAgent(app);
   sendJson(ctx.res, 200, app.parameters);
 }
 

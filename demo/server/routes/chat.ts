@@ -1,24 +1,34 @@
 import { randomUUID } from 'node:crypto';
+import { requireChatApp, requirePublishedAgent, requireStreamingForAgent } from '../app-mode-checks.ts';
 import type { App, AppMode } from '../apps.ts';
 import { authOf, type MockState, type RequestContext } from '../context.ts';
+import { isPubSubChatflow } from '../eras.ts';
 import { conversationNotExists, DifyError, invalidParam, pydanticError } from '../errors.ts';
-import { parseJsonBody, sendJson } from '../http.ts';
+import { parseJsonBody, sendJson, tryParseJson } from '../http.ts';
 import { renderIntroduction, validateInputs } from '../inputs.ts';
+import { streamWorkerError } from '../pubsub.ts';
 import { Run } from '../run.ts';
 import { agentScript } from '../scripts/agent.ts';
 import { chatScript } from '../scripts/chat.ts';
 import { chatflowScript } from '../scripts/chatflow.ts';
+import { humanInputScript } from '../scripts/human-input.ts';
+import { newAgentScript } from '../scripts/new-agent.ts';
 import { runBlocking, runStreaming, type Script } from '../stream.ts';
-import { nowSeconds, type EndUser, type MessageFileRecord } from '../store.ts';
+import { nowSeconds, type Conversation, type EndUser, type MessageFileRecord } from '../store.ts';
 import { normalizeUuid } from '../uuid.ts';
 
-/** Completion and workflow apps have no script here: their web route is another one (§2.11). */
-const SCRIPTS: Partial<Record<AppMode, Script>> = {
+/** Completion and workflow apps have no script: requireChatApp refuses them first (docs/PROTOCOL.md §2.11). */
+const SCRIPTS: Record<Exclude<AppMode, 'completion' | 'workflow'>, Script> = {
   chat: chatScript,
   'agent-chat': agentScript,
   'advanced-chat': chatflowScript,
-  agent: agentScript,
+  agent: newAgentScript,
 };
+
+function scriptFor(app: App): Script {
+  if (app.human_input) return humanInputScript;
+  return SCRIPTS[app.mode as Exclude<AppMode, 'completion' | 'workflow'>];
+}
 
 interface ChatPayload {
   inputs: Record<string, unknown>;
@@ -122,20 +132,59 @@ export function initialConversationName(query: string): string {
   return points.length > 20 ? `${points.slice(0, 20).join('')}…` : query;
 }
 
+/**
+ * The generator's checks (query, conversation, inputs, files). From 1.13.0 a chatflow runs them in the
+ * worker, so their errors reach a streaming client inside the stream (pubsub.ts `streamWorkerError`).
+ */
+function prepare(
+  state: MockState,
+  app: App,
+  endUser: EndUser,
+  payload: ChatPayload,
+  conversationId: string | null,
+): { conversation: Conversation | undefined; inputs: Record<string, unknown>; files: MessageFileRecord[] } {
+  if (!payload.query) throw invalidParam('query is required');
+  const conversation = conversationId ? state.store.findConversation(conversationId, app.app_id, endUser.id) : undefined;
+  if (conversationId && !conversation) throw conversationNotExists();
+  const inputs = conversation ? conversation.inputs : validateInputs(app, payload.inputs);
+  return { conversation, inputs, files: userFiles(state, app, endUser, payload.files) };
+}
+
+/**
+ * The worker publishes `str(exc)`: the text of a ValueError, but nothing for the conversation
+ * exceptions, which Dify raises without a message.
+ */
+export function workerErrorMessage(err: DifyError): string {
+  return err.code === 'not_found' || err.code === 'conversation_completed' ? '' : err.message;
+}
+
+/** Whether this request is a 1.13+ chatflow stream, whose early errors come inside the stream. */
+export function streamsEarlyErrors(ctx: RequestContext, app: App): boolean {
+  const body = tryParseJson(ctx.body) as { response_mode?: unknown } | null;
+  return ctx.path === '/api/chat-messages' && isPubSubChatflow(app.mode, app.era) && body?.response_mode === 'streaming';
+}
+
 /** POST /api/chat-messages */
 export async function chatMessages(ctx: RequestContext): Promise<void> {
   const { app, endUser } = authOf(ctx);
   const { state } = ctx;
-  const script = SCRIPTS[app.mode];
-  if (!script) throw new DifyError(400, 'not_chat_app', 'App mode is invalid.');
+  requireChatApp(app);
   const payload = parsePayload(parseJsonBody(ctx.body));
-  if (!payload.query) throw invalidParam('query is required');
+  requireStreamingForAgent(app, payload.response_mode);
+  requirePublishedAgent(app);
   const conversationId = payload.conversation_id ? uuidParam(payload.conversation_id) : null;
   const parentId = payload.parent_message_id ? uuidParam(payload.parent_message_id) : null;
-  let conversation = conversationId ? state.store.findConversation(conversationId, app.app_id, endUser.id) : undefined;
-  if (conversationId && !conversation) throw conversationNotExists();
-  const inputs = conversation ? conversation.inputs : validateInputs(app, payload.inputs);
-  const files = userFiles(state, app, endUser, payload.files);
+  let prepared: ReturnType<typeof prepare>;
+  try {
+    prepared = prepare(state, app, endUser, payload, conversationId);
+  } catch (err) {
+    if (err instanceof DifyError && payload.response_mode === 'streaming' && isPubSubChatflow(app.mode, app.era)) {
+      return streamWorkerError(ctx, workerErrorMessage(err));
+    }
+    throw err;
+  }
+  const { inputs, files } = prepared;
+  let conversation = prepared.conversation;
   const query = payload.query.replace(/\x00/g, '');
 
   conversation ??= state.store.createConversation({
@@ -163,6 +212,7 @@ export async function chatMessages(ctx: RequestContext): Promise<void> {
     metadata: null,
   });
   const run = new Run(state, app, endUser, conversation, message, ctx.origin);
+  const script = scriptFor(app);
   if (payload.response_mode === 'streaming') await runStreaming(ctx, run, script);
   else await runBlocking(ctx, run, script);
 }

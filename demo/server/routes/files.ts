@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { sizeLimitBytes } from '../apps.ts';
+import { type App, sizeLimitBytes } from '../apps.ts';
+import { readBody } from '../body.ts';
 import { authOf, type RequestContext, type UploadedFile } from '../context.ts';
 import { DifyError, pydanticError } from '../errors.ts';
 import { parseJsonBody, sendJson } from '../http.ts';
-import { parseMultipart } from '../multipart.ts';
-import { nowSeconds } from '../store.ts';
+import { filePartName, parseMultipart } from '../multipart.ts';
+import { type EndUser, nowSeconds } from '../store.ts';
 
 /** Extensions by kind, after Dify's constants; anything else is 415 unsupported_file_type. */
 const KINDS: Record<'image' | 'video' | 'audio' | 'document', string[]> = {
@@ -77,23 +78,61 @@ function previewUrl(ctx: RequestContext, id: string): string {
   return `${base}/files/${id}/file-preview?timestamp=${nowSeconds()}&nonce=${randomUUID().slice(0, 8)}&sign=mock`;
 }
 
+/** Room for the multipart framing and small fields around the file itself. */
+export const MULTIPART_OVERHEAD = 64 * 1024;
+/** The `file` part must begin within this many bytes (Dify's form has no large fields before it). */
+const FILE_PART_WITHIN = 1024 * 1024;
+
+const fileTooLarge = (name: string | null, limit: number): DifyError =>
+  new DifyError(413, 'file_too_large', `File size exceeded. ${name ?? 'The file'} exceeds the ${limit / 1024 / 1024} MB limit.`);
+
+const extensionOf = (filename: string): string => (filename.includes('.') ? filename.split('.').pop()!.toLowerCase() : '');
+
+/**
+ * Reads an upload, held to the app's limit for the file's kind from the moment the file part's
+ * headers arrive: a file over it is refused (413 file_too_large) while it is still being sent, so
+ * the server never holds more than the limit. Kinds the app does not know are held to the
+ * document limit, and then refused as unsupported once read.
+ */
+export function readUpload(ctx: RequestContext, app: App): Promise<Buffer> {
+  const contentType = ctx.req.headers['content-type'];
+  const limitOf = (name: string | null): number => sizeLimitBytes(app, kindOf(extensionOf(name ?? '')) ?? 'document');
+  const largest = Math.max(...(['image', 'video', 'audio', 'document'] as const).map((kind) => sizeLimitBytes(app, kind)));
+  let name: string | null | undefined;
+  return readBody(ctx.req, ctx.res, {
+    max: largest + MULTIPART_OVERHEAD,
+    limitFromHead: (head) => {
+      name = filePartName(head, contentType);
+      return name === undefined ? undefined : limitOf(name) + MULTIPART_OVERHEAD;
+    },
+    undecidedMax: FILE_PART_WITHIN,
+    tooLarge: () =>
+      name === undefined
+        ? new DifyError(413, 'file_too_large', 'File size exceeded. The request body is too large.')
+        : fileTooLarge(name, limitOf(name)),
+    budget: ctx.state.bodyBudget,
+  });
+}
+
 /** POST /api/files/upload (multipart `file`) → 201 (docs/PROTOCOL.md §2.10). */
 export async function uploadFile(ctx: RequestContext): Promise<void> {
   const { app, endUser } = authOf(ctx);
-  if (ctx.bodyTooLarge) throw new DifyError(413, 'file_too_large', 'File size exceeded. The request body is too large.');
-  const parts = parseMultipart(ctx.body, ctx.req.headers['content-type']) ?? [];
+  storeUpload(ctx, app, endUser, await readUpload(ctx, app));
+}
+
+/** Checks an upload read by `readUpload` and keeps it; 201 with its record (the service API's too). */
+export function storeUpload(ctx: RequestContext, app: App, endUser: EndUser, body: Buffer): void {
+  const parts = parseMultipart(body, ctx.req.headers['content-type']) ?? [];
   const files = parts.filter((p) => p.name === 'file');
   if (files.length === 0) throw new DifyError(400, 'no_file_uploaded', 'Please upload your file.');
   if (parts.filter((p) => p.filename !== null).length > 1) throw new DifyError(400, 'too_many_files', 'Only one file is allowed.');
   const file = files[0]!;
   if (!file.filename) throw new DifyError(400, 'filename_not_exists_error', 'The specified filename does not exist.');
-  const extension = file.filename.includes('.') ? file.filename.split('.').pop()!.toLowerCase() : '';
+  const extension = extensionOf(file.filename);
   const kind = kindOf(extension);
   if (!kind) throw new DifyError(415, 'unsupported_file_type', 'File type not allowed.');
   const limit = sizeLimitBytes(app, kind);
-  if (file.data.length > limit) {
-    throw new DifyError(413, 'file_too_large', `File size exceeded. ${file.filename} exceeds the ${limit / 1024 / 1024} MB limit.`);
-  }
+  if (file.data.length > limit) throw fileTooLarge(file.filename, limit);
   const upload: UploadedFile = {
     id: randomUUID(),
     name: file.filename,

@@ -1,14 +1,16 @@
-import { featureEnabled } from '../apps.ts';
+import { requireChatApp, requireChatAppForSuggestions } from '../app-mode-checks.ts';
+import { type App, featureEnabled } from '../apps.ts';
 import { suggestedQuestions } from '../answers.ts';
 import { authOf, type RequestContext } from '../context.ts';
+import { hasExtraContents } from '../eras.ts';
 import { conversationNotExists, forbidden, invalidParam, messageNotExists, notFound, pydanticError } from '../errors.ts';
 import { parseJsonBody, sendJson } from '../http.ts';
 import type { MessageRecord } from '../store.ts';
 import { intParam, uuidQuery } from './query.ts';
 
-/** `WebMessageListItem` (docs/PROTOCOL.md §2.7). */
-export function messageItem(m: MessageRecord): Record<string, unknown> {
-  return {
+/** `WebMessageListItem` (docs/PROTOCOL.md §2.7); since 1.13 with `extra_contents` (human-input forms). */
+export function messageItem(m: MessageRecord, app: App): Record<string, unknown> {
+  const item: Record<string, unknown> = {
     id: m.id,
     conversation_id: m.conversation_id,
     parent_message_id: m.parent_message_id,
@@ -24,11 +26,14 @@ export function messageItem(m: MessageRecord): Record<string, unknown> {
     error: m.error,
     metadata: m.metadata,
   };
+  if (hasExtraContents(app.era)) item.extra_contents = m.extra_contents ?? [];
+  return item;
 }
 
 /** GET /api/messages?conversation_id&first_id&limit — newest `limit`, ascending, has_more for older. */
 export async function listMessages(ctx: RequestContext): Promise<void> {
   const { app, endUser } = authOf(ctx);
+  requireChatApp(app);
   const q = ctx.url.searchParams;
   const model = 'MessageListQuery';
   const conversationId = uuidQuery(model, q, 'conversation_id');
@@ -39,7 +44,7 @@ export async function listMessages(ctx: RequestContext): Promise<void> {
   if (!conv) throw conversationNotExists();
   const result = ctx.state.store.listMessages(conv.id, { limit, firstId });
   if (result === 'first-not-found') throw notFound('First Message Not Exists.');
-  sendJson(ctx.res, 200, { limit, has_more: result.hasMore, data: result.data.map(messageItem) });
+  sendJson(ctx.res, 200, { limit, has_more: result.hasMore, data: result.data.map((m) => messageItem(m, app)) });
 }
 
 function ownMessage(ctx: RequestContext): MessageRecord {
@@ -71,6 +76,7 @@ export async function messageFeedback(ctx: RequestContext): Promise<void> {
 /** GET /api/messages/<id>/suggested-questions — 403 when the app has the feature off. */
 export async function suggested(ctx: RequestContext): Promise<void> {
   const { app } = authOf(ctx);
+  requireChatAppForSuggestions(app);
   const msg = ownMessage(ctx);
   if (!featureEnabled(app, 'suggested_questions_after_answer')) {
     throw forbidden('app_suggested_questions_after_answer_disabled', 'Function Suggested questions after answer disabled.');

@@ -1,132 +1,27 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { hasKeyword, planAnswer } from '../answers.ts';
 import { MODERATED_REPLACEMENT } from '../answer-texts.ts';
 import type { Output, Run } from '../run.ts';
 import { nowSeconds } from '../store.ts';
-import { countTokens, tokenize } from '../tokens.ts';
-import { endMetadata, streamText } from './common.ts';
-
-interface NodeSpec {
-  node_id: string;
-  node_type: string;
-  title: string;
-  index: number;
-  predecessor_node_id: string | null;
-  iteration_id?: string | null;
-}
-
-/** A stable workflow id per app, shaped like a UUID. */
-function workflowIdOf(appId: string): string {
-  const h = createHash('sha1').update(`workflow:${appId}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+import { tokenize } from '../tokens.ts';
+import { streamText } from './common.ts';
+import { type NodeSpec, WorkflowEvents } from './workflow.ts';
 
 const LLM_FAILURE = '[openai] Error code: 500 - upstream model unavailable (mock keyword: fail)';
 
 /**
  * Chatflow (docs/PROTOCOL.md §6.6): workflow_started → start node → (iteration) → LLM node with `message`×N
- * → answer node → terminal pair, in 1.12.1 order (`workflow_finished`→`message_end`) or the newest order.
- * A failing node gives node_finished(failed) → workflow_finished(failed) → `error`, and no message_end.
+ * → answer node → terminal pair, in the order of the app's era (eras.ts `messageEndFirst`).
+ * A failing node gives node_finished(failed) → workflow_finished(failed) → `error`, and no message_end;
+ * on a 1.13+ pub/sub stream the `error` comes after the terminal event and is dropped.
  */
 export async function chatflowScript(run: Run, out: Output): Promise<void> {
   const f = run.events;
-  const runId = run.workflowRunId ?? randomUUID();
-  const workflowId = workflowIdOf(run.app.app_id);
-  const started = nowSeconds();
-  let steps = 0;
-
-  const nodeStarted = async (spec: NodeSpec): Promise<{ id: string; at: number; t0: number }> => {
-    const node = { id: randomUUID(), at: nowSeconds(), t0: Date.now() };
-    await out.emit(
-      f.workflow('node_started', {
-        id: node.id,
-        ...spec,
-        inputs: null,
-        created_at: node.at,
-        extras: {},
-        iteration_id: spec.iteration_id ?? null,
-        loop_id: null,
-      }),
-    );
-    return node;
-  };
-  const nodeFinished = async (
-    spec: NodeSpec,
-    node: { id: string; at: number; t0: number },
-    status = 'succeeded',
-    error: string | null = null,
-  ): Promise<void> => {
-    steps++;
-    await out.emit(
-      f.workflow('node_finished', {
-        id: node.id,
-        ...spec,
-        inputs: null,
-        process_data: null,
-        outputs: null,
-        status,
-        error,
-        elapsed_time: (Date.now() - node.t0) / 1000,
-        execution_metadata: null,
-        created_at: node.at,
-        finished_at: nowSeconds(),
-        files: [],
-        iteration_id: spec.iteration_id ?? null,
-        loop_id: null,
-      }),
-    );
-  };
-  const workflowFinished = async (status: string, answer: string, error: string | null = null): Promise<void> => {
-    await out.emit(
-      f.workflow('workflow_finished', {
-        id: runId,
-        workflow_id: workflowId,
-        status,
-        outputs: status === 'failed' ? {} : { answer },
-        error,
-        elapsed_time: (Date.now() - run.startedAt) / 1000,
-        total_tokens: countTokens(run.query) + countTokens(answer) + 30,
-        total_steps: steps,
-        created_by: { id: run.endUser.id, user: run.endUser.session_id },
-        created_at: started,
-        finished_at: nowSeconds(),
-        exceptions_count: 0,
-        files: [],
-      }),
-    );
-  };
-  const terminal = async (status: 'succeeded' | 'stopped', answer: string): Promise<void> => {
-    const end = f.messageEnd(endMetadata(run, answer), []);
-    if (run.settings.chatflowOrder === 'newest') {
-      await out.emit(end);
-      await workflowFinished(status, answer);
-    } else {
-      await workflowFinished(status, answer);
-      await out.emit(end);
-    }
-  };
-
-  const dialogueCount = run.state.store.conversationMessages(run.conversation.id).length;
-  await out.emit(
-    f.workflow('workflow_started', {
-      id: runId,
-      workflow_id: workflowId,
-      inputs: {
-        ...run.inputs,
-        'sys.query': run.query,
-        'sys.files': [],
-        'sys.user_id': run.endUser.session_id,
-        'sys.dialogue_count': dialogueCount,
-        'sys.app_id': run.app.app_id,
-        'sys.workflow_id': workflowId,
-        'sys.workflow_run_id': runId,
-      },
-      created_at: started,
-    }),
-  );
+  const wf = new WorkflowEvents(run, out);
+  await wf.started('initial');
 
   const start: NodeSpec = { node_id: '1711528708197', node_type: 'start', title: 'Start', index: 1, predecessor_node_id: null };
-  await nodeFinished(start, await nodeStarted(start));
+  await wf.nodeFinished(start, await wf.nodeStarted(start));
   await run.tick();
   let previous = start.node_id;
   let index = 2;
@@ -161,7 +56,7 @@ export async function chatflowScript(run: Run, out: Output): Promise<void> {
         predecessor_node_id: 'iteration',
         iteration_id: iteration.id,
       };
-      await nodeFinished(inner, await nodeStarted(inner));
+      await wf.nodeFinished(inner, await wf.nodeStarted(inner));
       await run.tick();
     }
     await out.emit(
@@ -180,14 +75,14 @@ export async function chatflowScript(run: Run, out: Output): Promise<void> {
         steps: ideas.length,
       }),
     );
-    steps++;
+    wf.steps++;
     previous = 'iteration';
     index += 2;
   }
-  if (run.stopped) return terminal('stopped', '');
+  if (run.stopped) return wf.terminal('stopped', '');
 
   const llm: NodeSpec = { node_id: 'llm', node_type: 'llm', title: 'LLM', index, predecessor_node_id: previous };
-  const llmNode = await nodeStarted(llm);
+  const llmNode = await wf.nodeStarted(llm);
 
   if (hasKeyword(run.query, 'reasoning')) {
     const reasoning = `The user asked about "${run.query.slice(0, 60)}". I will outline the topic first, then answer briefly.`;
@@ -202,8 +97,8 @@ export async function chatflowScript(run: Run, out: Output): Promise<void> {
   if (hasKeyword(run.query, 'fail')) {
     await out.emit(f.message('Let me look', ['llm', 'text']));
     await run.tick();
-    await nodeFinished(llm, llmNode, 'failed', LLM_FAILURE);
-    await workflowFinished('failed', '', `Node LLM run failed: ${LLM_FAILURE}`);
+    await wf.nodeFinished(llm, llmNode, 'failed', LLM_FAILURE);
+    await wf.finished('failed', '', `Node LLM run failed: ${LLM_FAILURE}`);
     await out.emit(f.error('invalid_param', 400, `Run failed: Node LLM run failed: ${LLM_FAILURE}`));
     return;
   }
@@ -218,8 +113,8 @@ export async function chatflowScript(run: Run, out: Output): Promise<void> {
     answer = MODERATED_REPLACEMENT;
     await out.emit(f.messageReplace(MODERATED_REPLACEMENT, 'output_moderation'));
   }
-  if (run.stopped) return terminal('stopped', answer);
-  await nodeFinished(llm, llmNode);
+  if (run.stopped) return wf.terminal('stopped', answer);
+  await wf.nodeFinished(llm, llmNode);
   const answerNode: NodeSpec = {
     node_id: 'answer',
     node_type: 'answer',
@@ -227,6 +122,6 @@ export async function chatflowScript(run: Run, out: Output): Promise<void> {
     index: index + 1,
     predecessor_node_id: llm.node_id,
   };
-  await nodeFinished(answerNode, await nodeStarted(answerNode));
-  await terminal('succeeded', answer);
+  await wf.nodeFinished(answerNode, await wf.nodeStarted(answerNode));
+  await wf.terminal('succeeded', answer);
 }

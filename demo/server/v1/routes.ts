@@ -5,8 +5,9 @@ import { sendJson } from '../http.ts';
 import { meta, parameters } from '../routes/app-info.ts';
 import { chatMessages, stopChatMessage } from '../routes/chat.ts';
 import { deleteConversation, listConversations, renameConversation } from '../routes/conversations.ts';
-import { uploadFile } from '../routes/files.ts';
+import { readUpload, storeUpload } from '../routes/files.ts';
 import { listMessages, messageFeedback, suggested } from '../routes/messages.ts';
+import type { EndUser } from '../store.ts';
 import { ROUTE_UUID } from '../uuid.ts';
 import { authenticateKey, noUser, serviceEndUser, userOf } from './auth.ts';
 import { completionMessages, runWorkflow } from './generate.ts';
@@ -46,6 +47,17 @@ const web =
 
 const SITE_DEFAULTS = { icon_url: null, input_placeholder: null, custom_disclaimer: null };
 
+/**
+ * An upload's `user` is a form field, so it is known only once the body is in: the body is read
+ * first, held to the app's upload limits as it arrives (as /api/files/upload is), then the user.
+ */
+async function uploadWithKey(ctx: RequestContext, app: App): Promise<void> {
+  ctx.body = await readUpload(ctx, app);
+  const endUser = serviceEndUser(ctx, app, userOf(ctx));
+  ctx.auth = authFor(app, endUser);
+  storeUpload(ctx, app, endUser, ctx.body);
+}
+
 const ROUTES: Route[] = [
   r('GET', '/info', 'any', false, async (ctx, app) => {
     sendJson(ctx.res, 200, {
@@ -67,7 +79,7 @@ const ROUTES: Route[] = [
   r('GET', '/conversations', 'chat', true, web(listConversations)),
   r('POST', `/conversations/${U}/name`, 'chat', true, web(renameConversation)),
   r('DELETE', `/conversations/${U}`, 'chat', true, web(deleteConversation)),
-  r('POST', '/files/upload', 'any', true, web(uploadFile)),
+  r('POST', '/files/upload', 'any', false, uploadWithKey),
   r('POST', '/completion-messages', 'completion', true, (ctx, app) => completionMessages(ctx, app, ctx.auth!.endUser)),
   r('POST', '/completion-messages/([^/]+)/stop', 'completion', true, web(stopChatMessage)),
   r('POST', '/workflows/run', 'workflow', true, (ctx, app) => runWorkflow(ctx, app, ctx.auth!.endUser)),
@@ -107,11 +119,15 @@ export async function handleServiceApi(ctx: RequestContext): Promise<void> {
   const route = findRoute(ctx);
   const app = authenticateKey(ctx);
   checkMode(route.kind, app);
-  const endUser = route.user ? serviceEndUser(ctx, app, userOf(ctx)) : noUser(app);
-  ctx.auth = {
+  ctx.auth = authFor(app, route.user ? serviceEndUser(ctx, app, userOf(ctx)) : noUser(app));
+  await route.handler(ctx, app);
+}
+
+/** What a key check fills in for the web handlers, where a passport's claims would be. */
+function authFor(app: App, endUser: EndUser): NonNullable<RequestContext['auth']> {
+  return {
     app,
     endUser,
     claims: { iss: app.app_id, sub: 'Service API', app_id: app.app_id, app_code: app.code, end_user_id: endUser.id },
   };
-  await route.handler(ctx, app);
 }

@@ -1,4 +1,5 @@
 import type { AppMeta } from '../../api/types.ts';
+import type { ImagePolicy } from '../../config/types.ts';
 import { fill, type AnswerStrings } from '../../i18n/answer-strings.ts';
 import { safeImageSrc } from '../../markdown/urls.ts';
 import type { AgentThought, AnswerFile } from '../../state/answer.ts';
@@ -13,6 +14,8 @@ export interface AgentStepsProps {
   /** The visitor's locale (`en-US`, `zh-Hans`…), to pick the tool labels. */
   locale: string;
   imageBase: string;
+  /** The `images` policy for the files the tools made; `'all'` when absent. */
+  images?: ImagePolicy;
   /** True while the answer streams: a step without an observation is then still running. */
   running: boolean;
   strings: AnswerStrings;
@@ -23,7 +26,7 @@ export interface AgentStepsProps {
  * answer text, shown by the markdown body). Tool names, labels, inputs and observations come from
  * the server and the model: they reach the DOM only as text; icon URLs pass the image allowlist.
  */
-export function AgentSteps({ thoughts, files, meta, locale, imageBase, running, strings }: AgentStepsProps) {
+export function AgentSteps({ thoughts, files, meta, locale, imageBase, images, running, strings }: AgentStepsProps) {
   const steps = thoughts.filter(isToolStep);
   if (steps.length === 0) return null;
   return (
@@ -52,7 +55,13 @@ export function AgentSteps({ thoughts, files, meta, locale, imageBase, running, 
               <ul class="dcb-step-files">
                 {stepFiles.map((f) => (
                   <li key={f.id} class="dcb-file">
-                    <FileView file={f} imageBase={imageBase} strings={strings} alt={fill(strings.toolImageAlt, { tool: madeBy })} />
+                    <FileView
+                      file={f}
+                      imageBase={imageBase}
+                      images={images}
+                      strings={strings}
+                      alt={fill(strings.toolImageAlt, { tool: madeBy })}
+                    />
                   </li>
                 ))}
               </ul>

@@ -1,6 +1,7 @@
-import type { AnswerFile } from '../../state/answer.ts';
+import type { ImagePolicy } from '../../config/types.ts';
 import type { AnswerStrings } from '../../i18n/answer-strings.ts';
-import { safeImageSrc, safeLinkHref } from '../../markdown/urls.ts';
+import { answerImage, safeLinkHref } from '../../markdown/urls.ts';
+import type { AnswerFile } from '../../state/answer.ts';
 import { Svg } from '../icons.tsx';
 
 export interface AnswerFilesProps {
@@ -9,22 +10,25 @@ export interface AnswerFilesProps {
   exclude?: Set<string> | undefined;
   /** Base for relative file URLs: Dify signs them relative to the API origin (docs/PROTOCOL.md §2.10). */
   imageBase: string;
+  /** The `images` policy: which image files load by themselves, the others being links; `'all'` when absent. */
+  images?: ImagePolicy | undefined;
   strings: AnswerStrings;
 }
 
 /**
  * Files of an answer: images inline (as wide as the bubble at most), anything else as a download
- * link named by its file name. URLs pass the markdown allowlist; a file whose URL fails it keeps
- * its name as plain text, so the visitor still learns it existed.
+ * link named by its file name. URLs pass the markdown allowlist and images the `images` policy,
+ * as in the answer's text: an image the policy does not load is a link; a file whose URL fails
+ * keeps its name as plain text, so the visitor still learns it existed.
  */
-export function AnswerFiles({ files, exclude, imageBase, strings }: AnswerFilesProps) {
+export function AnswerFiles({ files, exclude, imageBase, images, strings }: AnswerFilesProps) {
   const shown = exclude ? files.filter((f) => !exclude.has(f.id)) : files;
   if (shown.length === 0) return null;
   return (
     <ul class="dcb-files" aria-label={strings.files}>
       {shown.map((f) => (
         <li key={f.id} class={isImageFile(f) ? 'dcb-file dcb-file-image' : 'dcb-file'}>
-          <FileView file={f} imageBase={imageBase} strings={strings} />
+          <FileView file={f} imageBase={imageBase} images={images} strings={strings} />
         </li>
       ))}
     </ul>
@@ -32,14 +36,20 @@ export function AnswerFiles({ files, exclude, imageBase, strings }: AnswerFilesP
 }
 
 /** One file: an image, or a download link. Shared with the agent steps. */
-export function FileView({ file, imageBase, strings, alt }: { file: AnswerFile; imageBase: string; strings: AnswerStrings; alt?: string }) {
-  if (isImageFile(file)) {
-    const src = safeImageSrc(file.url, imageBase);
-    if (!src) return null;
+export function FileView({
+  file,
+  imageBase,
+  images,
+  strings,
+  alt,
+}: Omit<AnswerFilesProps, 'files' | 'exclude'> & { file: AnswerFile; alt?: string | undefined }) {
+  const isImage = isImageFile(file);
+  const image = isImage ? answerImage(file.url, imageBase, images) : null;
+  if (image?.load) {
     return (
       <img
         class="dcb-answer-image"
-        src={src}
+        src={image.url}
         alt={alt ?? (file.filename || strings.image)}
         loading="lazy"
         decoding="async"
@@ -47,8 +57,9 @@ export function FileView({ file, imageBase, strings, alt }: { file: AnswerFile; 
       />
     );
   }
-  const name = fileName(file) || strings.file;
-  const href = safeLinkHref(file.url, imageBase);
+  const name = fileName(file) || (isImage ? strings.image : strings.file);
+  // An image the policy does not load is a link to it; one with a URL we refuse, only its name.
+  const href = isImage ? image?.url : safeLinkHref(file.url, imageBase);
   if (!href) return <span class="dcb-file-name">{name}</span>;
   return (
     <a class="dcb-file-link" href={href} target="_blank" rel="noopener noreferrer">

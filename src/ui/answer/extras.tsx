@@ -31,6 +31,7 @@ function BeforeText({ answer, env, streaming }: ExtrasProps) {
         meta={env.meta}
         locale={env.locale}
         imageBase={env.imageBase}
+        images={env.images}
         running={streaming}
         strings={strings}
       />
@@ -43,7 +44,13 @@ function AfterText({ answer, env }: ExtrasProps) {
   const strings = env.strings.answer ?? answerEn;
   return (
     <>
-      <AnswerFiles files={answer.files} exclude={agentStepFileIds(answer.thoughts)} imageBase={env.imageBase} strings={strings} />
+      <AnswerFiles
+        files={answer.files}
+        exclude={agentStepFileIds(answer.thoughts)}
+        imageBase={env.imageBase}
+        images={env.images}
+        strings={strings}
+      />
       <Citations resources={answer.retrieverResources} strings={strings} />
       <AnswerBadges annotation={answer.annotation} replacedReason={answer.replacedReason} strings={strings} />
     </>

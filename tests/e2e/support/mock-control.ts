@@ -14,7 +14,8 @@ export function mockControl(mock: MockServer) {
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${mock.url}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      // The admin API takes every change as JSON, with or without a body (demo/server/admin-access.ts).
+      headers: method === 'GET' ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${await response.text()}`);

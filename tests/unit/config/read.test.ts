@@ -31,6 +31,8 @@ describe('readConfig: the whole object', () => {
         dragAxis: 'both',
         dynamicScript: false,
         prefetch: true,
+        images: 'all',
+        storage: 'local',
       },
     });
   });
@@ -39,6 +41,30 @@ describe('readConfig: the whole object', () => {
     const result = readConfig({ ...ok, colour: 'red' });
     expect(result.config).not.toBeNull();
     expect(result.problems).toEqual(['Unknown option "colour" is ignored.']);
+  });
+
+  it.each([
+    ['dragable', 'draggable'],
+    ['draggble', 'draggable'],
+    ['baseURL', 'baseUrl'],
+    ['apiBaseURL', 'apiBaseUrl'],
+    ['drag_axis', 'dragAxis'],
+    ['userVariable', 'userVariables'],
+    ['imges', 'images'],
+    ['Storage', 'storage'],
+  ])('an unknown %s names the option it most likely meant, %s, and the widget still starts', (typo, meant) => {
+    const result = readConfig({ ...ok, [typo]: true });
+    expect(result.config).not.toBeNull();
+    expect(result.problems).toEqual([`Unknown option "${typo}" is ignored; did you mean "${meant}"?`]);
+  });
+
+  it('names the nearest key inside systemVariables and userVariables too', () => {
+    const result = readConfig({ ...ok, systemVariables: { userId: 'u1' }, userVariables: { avatar: 'x' } });
+    expect(result.problems).toEqual([
+      'Unknown option "systemVariables.userId" is ignored; did you mean "systemVariables.user_id"?',
+      'Unknown option "userVariables.avatar" is ignored.',
+    ]);
+    expect(result.config?.systemVariables).toEqual({});
   });
 });
 
@@ -73,17 +99,44 @@ describe('readConfig: baseUrl, isDev, apiBaseUrl', () => {
     [{ baseUrl: 'http://localhost:3000' }, 'http://localhost:3000', 'http://localhost:3000/api', 0],
     [{ isDev: true }, 'https://dev.udify.app', 'https://dev.udify.app/api', 0],
     [{ isDev: true, baseUrl: 'https://x.example' }, 'https://x.example', 'https://x.example/api', 0],
-    [{ baseUrl: 'dify.example.com' }, 'https://udify.app', 'https://udify.app/api', 1],
-    [{ baseUrl: 'javascript:alert(1)' }, 'https://udify.app', 'https://udify.app/api', 1],
-    [{ baseUrl: 7 }, 'https://udify.app', 'https://udify.app/api', 1],
     [{ isDev: 'yes' }, 'https://udify.app', 'https://udify.app/api', 1],
     [{ baseUrl: 'https://a.example', apiBaseUrl: 'https://api.example/v' }, 'https://a.example', 'https://api.example/v', 0],
-    [{ apiBaseUrl: 'nope' }, 'https://udify.app', 'https://udify.app/api', 1],
+    [
+      { baseUrl: 'https://dify.example.com/proxy/dify//' },
+      'https://dify.example.com/proxy/dify',
+      'https://dify.example.com/proxy/dify/api',
+      0,
+    ],
   ])('%j → %s', (extra, baseUrl, apiBase, problemCount) => {
     const result = readConfig({ ...ok, ...extra });
     expect(result.config?.baseUrl).toBe(baseUrl);
     expect(result.config?.apiBase).toBe(apiBase);
     expect(result.problems).toHaveLength(problemCount);
+  });
+
+  it.each([
+    ['baseUrl', 'https://user:secret@dify.example.com'],
+    ['baseUrl', 'https://user@dify.example.com'],
+    ['baseUrl', 'https://:secret@dify.example.com'],
+    ['baseUrl', 'https://dify.example.com/?next=/'],
+    ['baseUrl', 'https://dify.example.com?'],
+    ['baseUrl', 'https://dify.example.com/#top'],
+    ['baseUrl', 'ftp://dify.example.com'],
+    ['baseUrl', 'javascript:alert(1)'],
+    ['baseUrl', 'dify.example.com'],
+    ['baseUrl', 7],
+    ['apiBaseUrl', 'https://api.example/v1?key=1'],
+    ['apiBaseUrl', 'https://me:pw@api.example'],
+    ['apiBaseUrl', 'nope'],
+  ])('%s %j: refused, nothing starts, one error naming the option', (key, value) => {
+    const result = readConfig({ ...ok, [key]: value });
+    expect(result.config).toBeNull();
+    expect(result.problems).toHaveLength(1);
+    expect(result.problems[0]).toMatch(
+      new RegExp(
+        `^"${key}" must be an http\\(s\\) URL with no user name, password, query or fragment, not .*; the chatbot is not shown\\.$`,
+      ),
+    );
   });
 });
 
@@ -114,14 +167,96 @@ describe('readConfig: booleans and dragAxis', () => {
     expect(result.config?.dragAxis).toBe(expected);
     expect(result.problems).toHaveLength(problems);
   });
+
+  it('names the allowed dragAxis values', () => {
+    expect(readConfig({ ...ok, dragAxis: 'diagonal' }).problems).toEqual([
+      '"dragAxis" must be "both" or "x" or "y", not "diagonal"; using "both".',
+    ]);
+  });
+});
+
+describe('readConfig: images and storage', () => {
+  it.each(['all', 'dify', 'none'])('images %j is kept', (images) => {
+    const result = readConfig({ ...ok, images });
+    expect(result.config?.images).toBe(images);
+    expect(result.problems).toEqual([]);
+  });
+
+  it('keeps a list of origins, as the URL parser writes them, in a copy the page cannot change later', () => {
+    const origins = ['https://cdn.example.com', 'http://localhost:8080/', 'https://CDN2.example.com:443'];
+    const result = readConfig({ ...ok, images: origins });
+    origins.push('https://tracker.example');
+    expect(result.config?.images).toEqual(['https://cdn.example.com', 'http://localhost:8080', 'https://cdn2.example.com']);
+    expect(result.problems).toEqual([]);
+  });
+
+  it.each([
+    ['a misspelt policy', 'dfiy', '"dfiy"'],
+    ['a boolean', false, 'a boolean'],
+    ['a list with a path', ['https://cdn.example.com/images'], 'an array'],
+    ['a list with a host alone', ['cdn.example.com'], 'an array'],
+    ['a list with a non-http scheme', ['data:'], 'an array'],
+  ])('%s falls back to "none", the most private choice, with one message', (_name, images, shown) => {
+    const result = readConfig({ ...ok, images });
+    expect(result.config?.images).toBe('none');
+    expect(result.problems).toEqual([
+      `"images" must be "all" or "dify" or "none" or a list of origins (https://cdn.example.com), not ${shown}; using "none".`,
+    ]);
+  });
+
+  it.each(['local', 'session', 'memory'])('storage %j is kept', (storage) => {
+    expect(readConfig({ ...ok, storage }).config?.storage).toBe(storage);
+  });
+
+  it('a wrong storage keeps nothing in the page\'s storage ("memory"), with one message', () => {
+    const result = readConfig({ ...ok, storage: 'cookie' });
+    expect(result.config?.storage).toBe('memory');
+    expect(result.problems).toEqual(['"storage" must be "local" or "session" or "memory", not "cookie"; using "memory".']);
+  });
 });
 
 describe('readConfig: inputs, systemVariables, userVariables', () => {
-  it('keeps string, number and boolean inputs and drops the rest with a message each', () => {
-    const result = readConfig({ ...ok, inputs: { name: 'Ada', age: 36, vip: true, tags: ['a'], nested: { a: 1 }, nan: NaN } });
-    expect(result.config?.inputs).toEqual({ name: 'Ada', age: 36, vip: true });
-    expect(result.problems).toHaveLength(3);
-    expect(result.problems[0]).toMatch(/inputs\.tags must be a string, number or boolean/);
+  it("keeps JSON inputs: strings, numbers and booleans as Dify's snippet writes them, objects and lists for json_object and file variables", () => {
+    const file = { type: 'image', transfer_method: 'remote_url', url: 'https://x.example/a.png' };
+    const result = readConfig({ ...ok, inputs: { name: 'Ada', age: 36, vip: true, tags: ['a'], doc: { a: 1 }, photo: file, none: null } });
+    expect(result.config?.inputs).toEqual({ name: 'Ada', age: 36, vip: true, tags: ['a'], doc: { a: 1 }, photo: file, none: null });
+    expect(result.problems).toEqual([]);
+  });
+
+  it('keeps a copy of the inputs: a change the page makes later is not sent, and cannot add a cycle', () => {
+    const doc: Record<string, unknown> = { a: 1 };
+    const result = readConfig({ ...ok, inputs: { doc } });
+    doc.self = doc;
+    expect(result.config?.inputs).toEqual({ doc: { a: 1 } });
+    expect(() => JSON.stringify(result.config?.inputs)).not.toThrow();
+  });
+
+  it('skips an input left undefined, without a message', () => {
+    const result = readConfig({ ...ok, inputs: { name: undefined, age: 3 } });
+    expect(result.config?.inputs).toEqual({ age: 3 });
+    expect(result.problems).toEqual([]);
+  });
+
+  const cycle: Record<string, unknown> = { a: 1 };
+  cycle.self = cycle;
+  it.each([
+    ['a function', () => 'x', 'a function'],
+    ['a symbol', Symbol('x'), 'a symbol'],
+    ['a BigInt', 10n, 'a bigint'],
+    ['a cycle', cycle, 'an object'],
+    ['a BigInt inside an object', { n: 1n }, 'an object'],
+  ])('refuses %s with one clear message, and the widget still starts', (_name, value, shown) => {
+    const result = readConfig({ ...ok, inputs: { bad: value, good: 'yes' } });
+    expect(result.config?.inputs).toEqual({ good: 'yes' });
+    expect(result.problems).toEqual([`inputs.bad must be JSON, not ${shown}; it is ignored.`]);
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])('refuses the input name %s with a warning', (name) => {
+    // JSON.parse, as a config from a server would be, makes `__proto__` an own key.
+    const result = readConfig({ ...ok, inputs: JSON.parse(`{"${name}": {"polluted": true}, "kept": 1}`) });
+    expect(result.problems).toEqual([`inputs.${name} is not a variable name; it is ignored.`]);
+    expect(Object.keys(result.config!.inputs)).toEqual(['kept']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('ignores inputs that are not an object', () => {
@@ -140,8 +275,26 @@ describe('readConfig: inputs, systemVariables, userVariables', () => {
       conversation_id: '8a2f6c1e-3b1d-4f8e-9a77-5e1c0c2b9d10',
       locale: 'zh-Hans',
     });
-    expect(result.problems).toEqual([expect.stringMatching(/systemVariables\.app_id is not used/)]);
+    expect(result.problems).toEqual(['Unknown option "systemVariables.app_id" is ignored.']);
   });
+
+  it.each(['en', 'en-US', 'en_GB', 'zh', 'zh-Hans', 'zh-CN', 'zh_Hant', 'ZH-hans'])(
+    'a locale with a language pack, %s, is kept',
+    (locale) => {
+      const result = readConfig({ ...ok, systemVariables: { locale } });
+      expect(result.config?.systemVariables.locale).toBe(locale);
+      expect(result.problems).toEqual([]);
+    },
+  );
+
+  it.each(['fr-FR', 'constructor', '__proto__', 'toString', 'english', 'zhuang'])(
+    'a locale without a language pack, %s, falls back to English with a warning',
+    (locale) => {
+      const result = readConfig({ ...ok, systemVariables: { locale } });
+      expect(result.config?.systemVariables.locale).toBe('en');
+      expect(result.problems).toEqual([`systemVariables.locale must be en or zh-Hans, not "${locale}"; using English.`]);
+    },
+  );
 
   it('drops a conversation_id that is not a UUID (Dify requires one)', () => {
     const result = readConfig({ ...ok, systemVariables: { conversation_id: '123' } });
