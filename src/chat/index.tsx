@@ -6,6 +6,7 @@
 import { computed, effect, signal } from '@preact/signals';
 import { render } from 'preact';
 import { createApiClient } from '../api/client.ts';
+import { warmUpWhenIdle } from './warm-up.ts';
 import { localePackFor, stringsFor, type LocalePack, type Strings } from '../i18n/strings.ts';
 import type { ChatContext, ChatInstance } from '../launcher/chat-contract.ts';
 import { createActions } from '../state/actions.ts';
@@ -46,7 +47,7 @@ export function createChat(context: ChatContext, parts: ChatParts): ChatInstance
     }
     return loading;
   };
-  const actions = createActions({ store, api, config, storage: context.storage, strings: () => strings.value });
+  const actions = createActions({ store, api, config, storage: context.storage });
   const layout = { expanded: signal(false), isMobile: signal(false) };
   const inputRef: { current: HTMLTextAreaElement | null } = { current: null };
   let frame: WindowFrame | null = null;
@@ -80,6 +81,9 @@ export function createChat(context: ChatContext, parts: ChatParts): ChatInstance
     }),
     // The site's default language may name another pack than the browser did: fetch it early.
     effect(() => void (locale.value && stringsReady())),
+    // Only once booted: while site, parameters and history are on their way the thread is idle
+    // too, and a warm-up step then would hold up the responses that make the window ready to type.
+    effect(() => (store.boot.value === 'ready' ? warmUpWhenIdle() : undefined)),
   ];
 
   const ensureFrame = (): WindowFrame => {

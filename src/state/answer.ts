@@ -1,13 +1,5 @@
-import type {
-  AgentThoughtEvent,
-  HistoryAgentThought,
-  HistoryMessage,
-  HistoryMessageFile,
-  LLMUsage,
-  Rating,
-  RetrieverResource,
-  WorkflowFile,
-} from '../api/types.ts';
+import type { AgentThoughtEvent, WorkflowFile } from '../api/stream-events.ts';
+import type { HistoryAgentThought, HistoryMessage, HistoryMessageFile, LLMUsage, Rating, RetrieverResource } from '../api/types.ts';
 
 /**
  * The answer model the UI renders: plain, immutable data. Built live by `reduceAnswer` from stream

@@ -1,8 +1,8 @@
 import type { Answer } from '../state/answer.ts';
-import type { TurnFailure } from '../state/store.ts';
+import type { TurnFailure } from '../state/failure.ts';
 import { Markdown } from '../markdown/index.ts';
 import type { ViewEnv } from './env.ts';
-import { RetryIcon } from './icons.tsx';
+import { ErrorNote } from './ErrorNote.tsx';
 
 export interface AnswerViewProps {
   answer: Answer;
@@ -48,16 +48,15 @@ export function AnswerView({ answer, streamError, env, onRetry, footer }: Answer
       )}
       {extras && <extras.AfterText answer={answer} env={env} streaming={streaming} />}
       {wantsExtras && !extras && env.extras.failed.value && (
-        <ErrorNote message={strings.extrasFailed} retryLabel={strings.retry} onRetry={env.extras.retry} />
+        <ErrorNote strings={strings} message={strings.extrasFailed} onRetry={env.extras.retry} />
       )}
       {answer.status === 'stopped' && <p class="answer-note">{strings.stopped}</p>}
       {answer.status === 'interrupted' && !streamError && <p class="answer-note">{strings.interrupted}</p>}
-      {(streamError || (answer.status === 'error' && answer.error)) && (
-        <ErrorNote
-          message={streamError?.message ?? answer.error?.message ?? ''}
-          retryLabel={strings.retry}
-          onRetry={streamError?.retryable === false ? undefined : onRetry}
-        />
+      {streamError ? (
+        // A cut stream says "cut off" here (failure-text.ts), whatever the connection's error was.
+        <ErrorNote strings={strings} failure={streamError} offline={env.offline} onRetry={onRetry} />
+      ) : (
+        answer.status === 'error' && answer.error && <ErrorNote strings={strings} message={answer.error.message} onRetry={onRetry} />
       )}
       {footer}
     </div>
@@ -76,20 +75,5 @@ export function needsExtras(answer: Answer, showWorkflowSteps: boolean): boolean
     answer.retrieverResources.length > 0 ||
     answer.annotation !== null ||
     answer.replacedReason !== null
-  );
-}
-
-/** A readable error inside the conversation (never an alert box), with Retry when it can help. */
-export function ErrorNote({ message, retryLabel, onRetry }: { message: string; retryLabel: string; onRetry?: (() => void) | undefined }) {
-  return (
-    <div class="error-note">
-      <p>{message}</p>
-      {onRetry && (
-        <button type="button" class="retry-button" onClick={onRetry}>
-          <RetryIcon size={16} />
-          {retryLabel}
-        </button>
-      )}
-    </div>
   );
 }

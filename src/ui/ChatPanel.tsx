@@ -7,8 +7,9 @@ import type { ChatActions } from '../state/actions.ts';
 import type { ChatStore } from '../state/store.ts';
 import { fillOpeningStatement } from '../state/welcome.ts';
 import { AppIcon } from './AppIcon.tsx';
-import { ErrorNote } from './AnswerView.tsx';
 import { Composer } from './Composer.tsx';
+import { ErrorNote } from './ErrorNote.tsx';
+import { announcementText } from './failure-text.ts';
 import { Header } from './Header.tsx';
 import type { ViewEnv } from './env.ts';
 import { MessageList } from './MessageList.tsx';
@@ -69,6 +70,7 @@ export function ChatPanel({
       showWorkflowSteps,
       avatar: { url: config.userVariables.avatar_url, name: config.userVariables.name },
       actions,
+      offline: store.offline,
     }),
     [meta, showWorkflowSteps, strings, locale],
   );
@@ -112,11 +114,7 @@ export function ChatPanel({
       />
       {boot === 'failed' && store.bootError.value ? (
         <div class="conversation">
-          <ErrorNote
-            message={store.bootError.value.message}
-            retryLabel={strings.retry}
-            onRetry={store.bootError.value.retryable ? actions.retryBoot : undefined}
-          />
+          <ErrorNote strings={strings} failure={store.bootError.value} offline={store.offline} onRetry={actions.retryBoot} />
         </div>
       ) : (
         <MessageList store={store} env={env} titleId={TITLE_ID} welcome={welcome} />
@@ -140,7 +138,7 @@ export function ChatPanel({
         inputRef={inputRef}
       />
       <p class="sr-only" role="status" aria-live="polite">
-        {store.announcement.value}
+        {announcementText(store.announcement.value, strings)}
       </p>
     </div>
   );

@@ -1,6 +1,5 @@
 import { useComputed, useSignal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
-import { warmWhenIdle } from '../markdown/index.ts';
 import type { ChatStore, Turn } from '../state/store.ts';
 import type { ViewEnv } from './env.ts';
 import { RetryNotice } from './RetryNotice.tsx';
@@ -57,13 +56,6 @@ export function MessageList({ store, env, titleId, welcome }: MessageListProps) 
     showJump.value = false;
     el.scrollTop = el.scrollHeight;
   }, [liveKey]);
-
-  // The first answer's first token must not wait for marked's regexes to compile, nor for the
-  // first run of the stream parser and the markdown components. Only once the chat has booted:
-  // while site, parameters and history are on their way the thread is idle too, and a warm-up
-  // step then would hold up the responses that make the window ready to type.
-  const booted = store.boot.value === 'ready';
-  useEffect(() => (booted ? warmWhenIdle([actions.warmUp]) : undefined), [booted]);
 
   useEffect(() => {
     // Follow growing content (tokens, images loading) while the visitor is at the bottom.
