@@ -19,9 +19,8 @@ let place: { url: string; container: ShadowRoot; nonce: string | undefined } | n
 
 const handoff: ChatHandoff = {
   version: VERSION,
-  shared: null,
   define: (value, name = 'chat') => waiting.get(name)?.(value),
-  load: (file, name) => loadScript(file, name),
+  load: loadScript,
 };
 
 /**

@@ -7,13 +7,15 @@ import { computed, effect, signal } from '@preact/signals';
 import { render } from 'preact';
 import { createApiClient } from '../api/client.ts';
 import { warmUpWhenIdle } from './warm-up.ts';
-import { localePackFor, stringsFor, type LocalePack, type Strings } from '../i18n/strings.ts';
+import { localePackFor } from '../i18n/locale.ts';
+import { stringsFor, type Strings } from '../i18n/strings.ts';
 import type { ChatContext, ChatInstance } from '../launcher/chat-contract.ts';
 import { createActions } from '../state/actions.ts';
 import { createStore } from '../state/store.ts';
 import chatCss from '../styles/chat.css';
 import markdownCss from '../styles/markdown.css';
 import { ChatPanel } from '../ui/ChatPanel.tsx';
+import type { LocalePack } from './part-table.ts';
 import { createPartSlot, type ChatParts, type ExtrasModule } from './parts.ts';
 import { createWindowFrame, type WindowFrame } from './window-frame.ts';
 
@@ -38,7 +40,7 @@ export function createChat(context: ChatContext, parts: ChatParts): ChatInstance
     if (!pack || packs.peek()[pack]) return null;
     let loading = loadingPacks.get(pack);
     if (!loading) {
-      loading = parts.strings(pack).then(
+      loading = parts.load(pack).then(
         (loaded) => void (packs.value = { ...packs.value, [pack]: loaded }),
         // English it is, rather than no chat; the next page view tries again.
         (error: unknown) => console.warn(`[dify-chatbot] The ${pack} strings could not be loaded; the chat stays in English.`, error),
@@ -56,7 +58,7 @@ export function createChat(context: ChatContext, parts: ChatParts): ChatInstance
   let container: HTMLElement | null = null;
   const styleExtras = (module: ExtrasModule) => frame && context.mount.adoptStyles(frame.root, module.css, config.nonce);
   // The views ask for the part while rendering, so a window exists whenever it arrives.
-  const extras = createPartSlot(parts.extras, styleExtras);
+  const extras = createPartSlot(() => parts.load('extras'), styleExtras);
 
   const win = doc.defaultView ?? window;
   const onOnline = () => actions.setOffline(false);
@@ -68,7 +70,7 @@ export function createChat(context: ChatContext, parts: ChatParts): ChatInstance
   const cleanups = [
     () => win.removeEventListener('online', onOnline),
     () => win.removeEventListener('offline', onOffline),
-    context.subscribe((view) => frame?.setDragging(view.dragging)),
+    context.onDragging((dragging) => frame?.setDragging(dragging)),
     // Read the signals before touching the frame: `frame?.x(signal.value)` skips the read while
     // there is no frame yet, and the effect would never subscribe.
     effect(() => {

@@ -69,10 +69,9 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
     config,
     locale,
     bubble: bubble.host,
-    view: () => ({ open: state.get().open, dragging: state.get().dragging }),
-    subscribe: (listener) =>
+    onDragging: (listener) =>
       state.subscribe((next, previous) => {
-        if (next.open !== previous.open || next.dragging !== previous.dragging) listener({ open: next.open, dragging: next.dragging });
+        if (next.dragging !== previous.dragging) listener(next.dragging);
       }),
     requestClose: () => close(),
     focusBubble: () => button.focus(),
