@@ -148,7 +148,7 @@ export function createChat(context: ChatContext, parts: ChatParts): ChatInstance
     },
     destroy() {
       actions.destroy();
-      cleanups.splice(0).forEach((fn) => fn());
+      cleanups.splice(0).forEach((cleanup) => cleanup());
       if (container) render(null, container);
       frame?.destroy();
       frame = null;

@@ -42,9 +42,9 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
   const storage = safeStorage(() => win.localStorage);
   const positionKey = storageKey('bubble-position', config.token);
   const cleanups: Array<() => void> = [];
-  const listen = <K extends keyof WindowEventMap>(type: K, fn: (e: WindowEventMap[K]) => void) => {
-    win.addEventListener(type, fn);
-    cleanups.push(() => win.removeEventListener(type, fn));
+  const listen = <K extends keyof WindowEventMap>(type: K, listener: (event: WindowEventMap[K]) => void) => {
+    win.addEventListener(type, listener);
+    cleanups.push(() => win.removeEventListener(type, listener));
   };
   let destroyed = false;
 
@@ -182,7 +182,7 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
 
   if (options.prefetchWhenIdle) {
     // Only the chat's code: talking to the server waits for the visitor's intent.
-    const idle = win.requestIdleCallback ?? ((fn: () => void) => win.setTimeout(fn, 1500));
+    const idle = win.requestIdleCallback ?? ((callback: () => void) => win.setTimeout(callback, 1500));
     const cancel = win.cancelIdleCallback ?? win.clearTimeout;
     const handle = idle(() => void loadChatModule(), { timeout: 5000 });
     cleanups.push(() => cancel(handle as number));
@@ -196,7 +196,7 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
       if (destroyed) return;
       destroyed = true;
       chat?.destroy();
-      cleanups.splice(0).forEach((fn) => fn());
+      cleanups.splice(0).forEach((cleanup) => cleanup());
       bubble.host.remove();
     },
   };

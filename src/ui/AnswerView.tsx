@@ -21,7 +21,7 @@ export function AnswerView({ answer, streamError, env, onRetry, footer }: Answer
   const { strings } = env;
   const streaming = answer.status === 'waiting' || answer.status === 'streaming';
   const hasContent = answer.text !== '' || answer.reasoning !== '';
-  const hasSteps = answer.thoughts.some((t) => t.tool);
+  const hasSteps = answer.thoughts.some((thought) => thought.tool);
   // Reading the signal subscribes this answer: it re-renders when the part arrives.
   const wantsExtras = needsExtras(answer, env.showWorkflowSteps);
   const extras = wantsExtras ? env.extras.module.value : null;
@@ -70,7 +70,7 @@ export function AnswerView({ answer, streamError, env, onRetry, footer }: Answer
 export function needsExtras(answer: Answer, showWorkflowSteps: boolean): boolean {
   return (
     (answer.workflow !== null && showWorkflowSteps) ||
-    answer.thoughts.some((t) => typeof t.tool === 'string' && t.tool.trim() !== '') ||
+    answer.thoughts.some((thought) => typeof thought.tool === 'string' && thought.tool.trim() !== '') ||
     answer.files.length > 0 ||
     answer.retrieverResources.length > 0 ||
     answer.annotation !== null ||

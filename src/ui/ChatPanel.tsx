@@ -84,7 +84,7 @@ export function ChatPanel({
         questions={parameters?.suggested_questions ?? []}
         label={strings.suggestions}
         disabled={busy}
-        onAsk={(q) => actions.send(q)}
+        onAsk={(question) => actions.send(question)}
       />
     ) : (
       <p class="empty" role="status">

@@ -20,8 +20,8 @@ export interface TurnViewProps {
  */
 export class TurnView extends Component<TurnViewProps> {
   override shouldComponentUpdate(next: TurnViewProps) {
-    const p = this.props;
-    return next.turn !== p.turn || next.env !== p.env || next.isLast !== p.isLast || next.live !== p.live;
+    const current = this.props;
+    return next.turn !== current.turn || next.env !== current.env || next.isLast !== current.isLast || next.live !== current.live;
   }
 
   override render({ turn, env, isLast, live }: TurnViewProps) {
