@@ -2,7 +2,8 @@ import type { LocalePack } from '../chat/part-table.ts';
 
 /** `[locale tag, pack]` pairs from the part table's `locales` (build.mjs defines them). */
 declare const __LOCALE_PACKS__: ReadonlyArray<[string, LocalePack]>;
-const packsByTag = new Map(__LOCALE_PACKS__);
+// Pure: dropped from embed.min.js, whose launcher picks its strings with pickByLocale alone.
+const packsByTag = /* @__PURE__ */ new Map(__LOCALE_PACKS__);
 
 /**
  * What a table keyed by locale tag holds for `locale` (`zh-Hans`, `zh_CN`, `en-US`…): by its full

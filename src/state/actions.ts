@@ -33,9 +33,9 @@ export function createActions({ store, api, config, storage, nextFrame = default
   /** Aborted by destroy(): every request of this chat instance listens to it. */
   const lifetime = new AbortController();
   const saved = createPersistence(storage, config);
-  const context: ActionContext = { store, api, config, saved, lifetime: lifetime.signal };
-  const boot = createBoot(context);
-  const stream = createAnswerStream(context, boot, nextFrame);
+  const context: ActionContext = { api, config, saved, lifetime: lifetime.signal };
+  const boot = createBoot(store, context);
+  const stream = createAnswerStream(store, context, boot, nextFrame);
 
   store.draft.value = saved.draft();
 
@@ -43,9 +43,9 @@ export function createActions({ store, api, config, storage, nextFrame = default
     boot: boot.boot,
     /** Retries the boot after a failure (e.g. the visitor was offline). */
     retryBoot: boot.retry,
-    ...createTurnActions(context, stream),
+    ...createTurnActions(store, context, stream),
     stop: stream.stop,
-    loadOlder: () => loadHistory(context, true),
+    loadOlder: () => loadHistory(store, context, true),
     setDraft(text: string) {
       store.draft.value = text;
       saved.saveDraft(text);

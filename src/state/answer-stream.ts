@@ -7,15 +7,14 @@ import { forgetConversation, rememberConversation, type ActionContext } from './
 import { failureOf } from './failure.ts';
 import { paceLiveAnswer, type NextFrame } from './frame-pacer.ts';
 import { finishAnswer, reduceAnswer } from './reduce.ts';
-import type { Turn } from './store.ts';
+import type { ChatStore, Turn } from './store.ts';
 import { lastAnswerId } from './turn.ts';
 
 /**
  * Asking and answering: streams the live turn's answer through the reducer into the store, then
  * settles the turn among the others, however it ended (done, stopped, cut, failed).
  */
-export function createAnswerStream(context: ActionContext, boot: Boot, nextFrame: NextFrame) {
-  const { store, api, config, saved, lifetime } = context;
+export function createAnswerStream(store: ChatStore, { api, config, saved, lifetime }: ActionContext, boot: Boot, nextFrame: NextFrame) {
   let streaming: AbortController | null = null;
 
   const settle = (turn: Turn) =>
@@ -74,7 +73,7 @@ export function createAnswerStream(context: ActionContext, boot: Boot, nextFrame
             show(answer);
             // docs/PROTOCOL.md §3.6: the first event of a new conversation carries its id.
             if (!startedIn && answer.conversationId && store.conversationId.value !== answer.conversationId) {
-              rememberConversation(context, answer.conversationId);
+              rememberConversation(store, saved, answer.conversationId);
             }
           },
         },
@@ -92,7 +91,7 @@ export function createAnswerStream(context: ActionContext, boot: Boot, nextFrame
         settle({ ...turn, answer: finishAnswer(answer, 'interrupted'), streamError: failureOf(error) });
       } else if (error.kind === 'conversation-gone' && !conversationRetried) {
         // The stored conversation was deleted or ended: ask the same question in a new one.
-        forgetConversation(context);
+        forgetConversation(store, saved);
         const fresh = { ...turn, parentMessageId: null };
         store.live.value = fresh;
         return run(fresh, false, true);

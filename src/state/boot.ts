@@ -3,14 +3,15 @@ import { toApiError } from '../api/errors.ts';
 import type { ActionContext } from './context.ts';
 import { failureOf } from './failure.ts';
 import { loadHistory } from './history.ts';
+import type { ChatStore } from './store.ts';
 import { createTurn, lastAnswerId } from './turn.ts';
 
 /**
  * Starting the chat: site, parameters and meta in parallel (as Dify's page does), then the last
  * conversation's history and the question that was left unanswered in it.
  */
-export function createBoot(context: ActionContext) {
-  const { store, api, saved, lifetime } = context;
+export function createBoot(store: ChatStore, context: ActionContext) {
+  const { api, saved, lifetime } = context;
   let booting: Promise<void> | null = null;
   /** The boot, its history and the restored question are all in the store. */
   let booted = false;
@@ -45,7 +46,7 @@ export function createBoot(context: ActionContext) {
         const conversationId = saved.conversationId();
         if (conversationId) {
           store.conversationId.value = conversationId;
-          await loadHistory(context, false);
+          await loadHistory(store, context, false);
         }
         restoreUnanswered();
         booted = true;

@@ -4,9 +4,11 @@ import type { ResolvedConfig } from '../config/types.ts';
 import type { Persistence } from './persistence.ts';
 import type { ChatStore } from './store.ts';
 
-/** What every action module works with (actions.ts builds it once per chat). */
+/**
+ * What the action modules work with besides the store, which each takes first (actions.ts builds
+ * both once per chat).
+ */
 export interface ActionContext {
-  store: ChatStore;
   api: ApiClient;
   config: ResolvedConfig;
   saved: Persistence;
@@ -15,16 +17,15 @@ export interface ActionContext {
 }
 
 /** Enters a conversation (null: none yet), kept for the next page view. */
-export function rememberConversation({ store, saved }: ActionContext, id: string | null): void {
+export function rememberConversation(store: ChatStore, saved: Persistence, id: string | null): void {
   store.conversationId.value = id;
   saved.saveConversationId(id);
 }
 
 /** Leaves the conversation and what it showed: the next question starts a new one. */
-export function forgetConversation(context: ActionContext): void {
-  const { store } = context;
+export function forgetConversation(store: ChatStore, saved: Persistence): void {
   batch(() => {
-    rememberConversation(context, null);
+    rememberConversation(store, saved, null);
     store.turns.value = [];
     store.hasOlder.value = false;
     store.suggestions.value = [];

@@ -3,7 +3,7 @@ import { toApiError } from '../api/errors.ts';
 import type { HistoryMessage } from '../api/types.ts';
 import { answerFromHistory } from './answer.ts';
 import { forgetConversation, type ActionContext } from './context.ts';
-import type { Turn } from './store.ts';
+import type { ChatStore, Turn } from './store.ts';
 import { createTurn } from './turn.ts';
 
 const HISTORY_PAGE = 20;
@@ -12,8 +12,7 @@ const HISTORY_PAGE = 20;
  * Loads the conversation's latest page of messages, or (`older`) the page before the oldest one
  * loaded, and puts it in the store as turns. A conversation the server no longer has is forgotten.
  */
-export async function loadHistory(context: ActionContext, older: boolean): Promise<void> {
-  const { store, api, lifetime } = context;
+export async function loadHistory(store: ChatStore, { api, saved, lifetime }: ActionContext, older: boolean): Promise<void> {
   const conversationId = store.conversationId.value;
   if (!conversationId || store.historyStatus.value === 'loading') return;
   store.historyStatus.value = 'loading';
@@ -34,7 +33,7 @@ export async function loadHistory(context: ActionContext, older: boolean): Promi
     if (error.kind === 'aborted') return;
     store.historyStatus.value = older ? 'failed' : 'idle';
     // docs/PROTOCOL.md §4.2: the stored conversation is gone; start fresh rather than show an error.
-    if (error.kind === 'conversation-gone' || error.kind === 'not-found') forgetConversation(context);
+    if (error.kind === 'conversation-gone' || error.kind === 'not-found') forgetConversation(store, saved);
     else if (!older) store.historyStatus.value = 'failed';
   }
 }

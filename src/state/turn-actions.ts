@@ -2,7 +2,7 @@ import { batch } from '@preact/signals';
 import type { Answer } from './answer.ts';
 import type { AnswerStream } from './answer-stream.ts';
 import { forgetConversation, type ActionContext } from './context.ts';
-import type { Turn } from './store.ts';
+import type { ChatStore, Turn } from './store.ts';
 import { createTurn } from './turn.ts';
 
 /**
@@ -10,9 +10,7 @@ import { createTurn } from './turn.ts';
  * question's answers, rate, start over. Each puts a turn in the live slot and lets the answer
  * stream (answer-stream.ts) take it from there.
  */
-export function createTurnActions(context: ActionContext, stream: AnswerStream) {
-  const { store, api, saved, lifetime } = context;
-
+export function createTurnActions(store: ChatStore, { api, saved, lifetime }: ActionContext, stream: AnswerStream) {
   /** `turn` goes live beside the settled `turns` (which no longer hold a turn asked again). */
   const goLive = (turn: Turn, turns: readonly Turn[]) =>
     batch(() => {
@@ -87,7 +85,7 @@ export function createTurnActions(context: ActionContext, stream: AnswerStream) 
       stream.abort();
       batch(() => {
         store.live.value = null;
-        forgetConversation(context);
+        forgetConversation(store, saved);
       });
       saved.saveUnanswered(null, null);
     },

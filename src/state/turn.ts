@@ -13,8 +13,8 @@ export function createTurn(
   from: Partial<Pick<Turn, 'key' | 'answer' | 'failure' | 'variants'>> = {},
 ): Turn {
   return {
-    // Unique within the page (keys of turns from history are their message ids instead).
-    key: `t${Date.now().toString(36)}${(keySeed++).toString(36)}`,
+    // Unique within the page; a turn from history gets its message id instead.
+    key: `t${++keySeed}`,
     query,
     answer: emptyAnswer(),
     parentMessageId,
