@@ -10,6 +10,13 @@ import { minify as terser } from 'terser';
 const version = JSON.parse(readFileSync('package.json', 'utf8')).version;
 const browserTargets = ['chrome100', 'firefox100', 'safari15.4', 'edge100'];
 
+/** The chat's parts, one row each (src/chat/part-table.ts), read through esbuild: it is TypeScript. */
+const partTable = await (async () => {
+  const { outputFiles } = await esbuild.build({ entryPoints: ['src/chat/part-table.ts'], bundle: true, write: false, format: 'esm' });
+  return import(`data:text/javascript;base64,${Buffer.from(outputFiles[0].contents).toString('base64')}`);
+})();
+const PARTS = Object.entries(partTable.PART_TABLE);
+
 /** CSS is imported as text and adopted into shadow roots; minify it on the way in. */
 const cssAsMinifiedText = {
   name: 'css-as-minified-text',
@@ -22,7 +29,7 @@ const cssAsMinifiedText = {
 };
 
 /**
- * A chat part (src/chat/parts.ts) renders with the chat file's hooks and JSX runtime: one copy of
+ * A chat part (src/chat/part-table.ts) renders with the chat file's hooks and JSX runtime: one copy of
  * each per page, or hook state and vnode ids would split (a part never imports Preact itself).
  * The chat file shares exactly these names through the handoff (embed/chat.ts); a part that needs
  * another one fails to build here.
@@ -75,7 +82,9 @@ const browser = {
   platform: 'browser',
   target: browserTargets,
   plugins: [cssAsMinifiedText],
-  define: { __VERSION__: JSON.stringify(version) },
+  // The part table's locale tags and launcher strings: the launcher and the chat read them
+  // without importing the table (src/i18n/locale.ts, src/i18n/launcher-strings.ts).
+  define: { __VERSION__: JSON.stringify(version), ...partTable.defines() },
 };
 
 rmSync('dist', { recursive: true, force: true });
@@ -104,12 +113,27 @@ const classicStage = (entryPoints, plugins, define = () => browser.define) =>
     ),
   );
 
-/** The chat's parts, loaded by the chat when a conversation needs them (src/chat/parts.ts). */
+/**
+ * Each part's classic script: its module (src/parts/<name>.ts) handed to the chat that loads it
+ * (embed/part.ts). The entries are made here, one per row of the part table.
+ */
+const partEntries = {
+  name: 'part-entries',
+  setup(build) {
+    build.onResolve({ filter: /^chat-part:/ }, (args) => ({ path: args.path.slice('chat-part:'.length), namespace: 'chat-part' }));
+    build.onLoad({ filter: /.*/, namespace: 'chat-part' }, (args) => ({
+      contents: `import part from './src/parts/${args.path}.ts';\nimport { registerPart } from './embed/part.ts';\nregisterPart(part, ${JSON.stringify(args.path)});`,
+      resolveDir: process.cwd(),
+      loader: 'ts',
+    }));
+  },
+};
 const partFile = (result, name) =>
   basename(Object.keys(result.metafile.outputs).find((f) => basename(f).startsWith(`${name}-`) && f.endsWith('.js')));
-const partBuilds = await classicStage({ 'answer-extras': 'embed/answer-extras.ts', 'strings-zh-hans': 'embed/strings-zh-hans.ts' }, [
+const partBuilds = await classicStage(Object.fromEntries(PARTS.map(([name, row]) => [row.file, `chat-part:${name}`])), [
   cssAsMinifiedText,
   modulesFromChat,
+  partEntries,
 ]);
 // A part that pulled in the chat's big dependencies would download them twice.
 for (const input of Object.keys(partBuilds[1].metafile.inputs)) {
@@ -121,10 +145,7 @@ for (const input of Object.keys(partBuilds[1].metafile.inputs)) {
 /** The chat stage, which knows its parts' file names. */
 const chatBuilds = await classicStage({ chat: 'embed/chat.ts' }, [cssAsMinifiedText, markedLexerOnly], (i) => ({
   ...browser.define,
-  __CHAT_PARTS__: JSON.stringify({
-    extras: partFile(partBuilds[i], 'answer-extras'),
-    'zh-Hans': partFile(partBuilds[i], 'strings-zh-hans'),
-  }),
+  __CHAT_PARTS__: JSON.stringify(Object.fromEntries(PARTS.map(([name, row]) => [name, partFile(partBuilds[i], row.file)]))),
 }));
 
 /** The script site owners paste: an IIFE that defines no globals of its own. */

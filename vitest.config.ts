@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import { readFileSync } from 'node:fs';
+import { defines } from './src/chat/part-table.ts';
 
 export default defineConfig({
+  // The part table's values, as build.mjs defines them for the browser code.
+  define: defines(),
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   plugins: [
     {

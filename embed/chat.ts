@@ -10,13 +10,13 @@ import './preact-shield.ts';
 import { useId, useMemo, useState } from 'preact/hooks';
 import { Fragment, jsx, jsxs } from 'preact/jsx-runtime';
 import { createChat } from '../src/chat/index.tsx';
-import type { ExtrasModule } from '../src/chat/parts.ts';
-import type { Strings } from '../src/i18n/strings.ts';
+import type { PartName } from '../src/chat/part-table.ts';
+import type { PartModules } from '../src/chat/parts.ts';
 import type { ChatModule } from '../src/launcher/chat-contract.ts';
 import { getHandoff, VERSION } from './handoff.ts';
 
-/** File names of the parts, by name (build.mjs). */
-declare const __CHAT_PARTS__: { extras: string; 'zh-Hans': string };
+/** The file of each part, by its name in src/chat/part-table.ts (build.mjs). */
+declare const __CHAT_PARTS__: Readonly<Record<PartName, string>>;
 
 const handoff = getHandoff();
 if (handoff && handoff.version === VERSION) {
@@ -28,8 +28,8 @@ if (handoff && handoff.version === VERSION) {
   const module: ChatModule = {
     createChat: (context) =>
       createChat(context, {
-        extras: () => handoff.load(__CHAT_PARTS__.extras, 'extras') as Promise<ExtrasModule>,
-        strings: (pack) => handoff.load(__CHAT_PARTS__[pack], pack) as Promise<Strings>,
+        // The part's script registers its module under its name (embed/part.ts).
+        load: (name) => handoff.load(__CHAT_PARTS__[name], name) as Promise<PartModules[typeof name]>,
       }),
   };
   handoff.define(module);

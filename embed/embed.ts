@@ -49,9 +49,9 @@ function start(config: unknown): void {
 }
 
 /** Calls into the widget never throw into the page. */
-const guarded = (name: string, fn: () => void) => () => {
+const guarded = (name: string, call: () => void) => () => {
   try {
-    fn();
+    call();
   } catch (error) {
     console.error(`[dify-chatbot] difyChatbot.${name}() failed:`, error);
   }

@@ -15,7 +15,7 @@ import type { ChatModule, ChatSharedModules } from '../src/launcher/chat-contrac
 export interface ChatHandoff {
   version: string;
   /** Set by the chat file: what its parts import from the chat (build.mjs). */
-  shared: ChatSharedModules | null;
+  shared?: ChatSharedModules;
   /** A script registers: the chat file with its {@link ChatModule}, a part with its module and name. */
   define(module: unknown, name?: string): void;
   /** Loads one more script, `file` next to the chat file; resolves with what it registers. */

@@ -19,9 +19,8 @@ let place: { url: string; container: ShadowRoot; nonce: string | undefined } | n
 
 const handoff: ChatHandoff = {
   version: VERSION,
-  shared: null,
   define: (value, name = 'chat') => waiting.get(name)?.(value),
-  load: (file, name) => loadScript(file, name),
+  load: loadScript,
 };
 
 /**
@@ -80,9 +79,9 @@ let policy: { createScriptURL(url: string): unknown } | null = null;
 
 /** A TrustedScriptURL when the page has Trusted Types, else the plain URL. */
 function trustedScriptUrl(url: string): unknown {
-  const tt = (globalThis as { trustedTypes?: TrustedTypesLike }).trustedTypes;
-  if (!tt) return url;
+  const trustedTypes = (globalThis as { trustedTypes?: TrustedTypesLike }).trustedTypes;
+  if (!trustedTypes) return url;
   // The policy only ever passes through the URLs of our own files.
-  policy ??= tt.createPolicy('dify-chatbot', { createScriptURL: (value) => value });
+  policy ??= trustedTypes.createPolicy('dify-chatbot', { createScriptURL: (value) => value });
   return policy.createScriptURL(url);
 }

@@ -4,6 +4,7 @@
  * your bundler splits off and loads on the visitor's first sign of intent.
  */
 import type { DifyChatbotConfig } from './config/types.ts';
+import type { PartModules } from './chat/parts.ts';
 import type { ChatModule } from './launcher/chat-contract.ts';
 import type { Launcher } from './launcher/launcher.ts';
 import { mount } from './mount.ts';
@@ -12,7 +13,10 @@ export function mountChatbot(config: DifyChatbotConfig, doc: Document = document
   return mount(config, { loadChat, document: doc });
 }
 
-/** The chat stage as a chunk of its own; the answer extras and each language are chunks too. */
+/**
+ * The chat stage as a chunk of its own; each of its parts (src/chat/part-table.ts) is a chunk too,
+ * one per file in src/parts/, which the bundler finds from the pattern of the `import()`.
+ */
 async function loadChat(): Promise<ChatModule> {
   // Preact's options are shielded before the chat's hooks and signals load (preact-options.ts).
   (await import('./chat/preact-options.ts')).shieldPreactOptions();
@@ -20,8 +24,7 @@ async function loadChat(): Promise<ChatModule> {
   return {
     createChat: (context) =>
       createChat(context, {
-        extras: () => import('./ui/answer/extras.tsx').then((m) => m.extras),
-        strings: () => import('./i18n/zh-hans.ts').then((m) => m.zhHans),
+        load: (name) => import(`./parts/${name}.ts`).then((part: { default: PartModules[typeof name] }) => part.default),
       }),
   };
 }

@@ -92,22 +92,22 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   });
   passport = createPassport({ http, appCode: options.appCode, userId: options.userId, storage: options.storage });
 
-  const get = <T>(path: string, o: CallOptions = {}) => http.json<T>(path, { signal: o.signal });
+  const get = <T>(path: string, call: CallOptions = {}) => http.json<T>(path, { signal: call.signal });
 
   return {
     http,
     passport,
-    site: (o) => get('/site', o),
-    parameters: (o) => get('/parameters', o),
-    meta: (o) => get('/meta', o),
-    chat: (request, o) => streamChat(http, toPayload(request), o),
-    async stop(taskId, o = {}) {
-      await http.json(`/chat-messages/${encodeURIComponent(taskId)}/stop`, { method: 'POST', signal: o.signal });
+    site: (call) => get('/site', call),
+    parameters: (call) => get('/parameters', call),
+    meta: (call) => get('/meta', call),
+    chat: (request, call) => streamChat(http, toPayload(request), call),
+    async stop(taskId, call = {}) {
+      await http.json(`/chat-messages/${encodeURIComponent(taskId)}/stop`, { method: 'POST', signal: call.signal });
     },
     messages: (params) => listMessages(http, params),
-    renameConversation: (conversationId, rename, o) => renameConversation(http, conversationId, rename, o),
-    feedback: (messageId, rating, content, o) => sendFeedback(http, messageId, rating, content, o),
-    suggestedQuestions: (messageId, o) => suggestedQuestions(http, messageId, o),
+    renameConversation: (conversationId, rename, call) => renameConversation(http, conversationId, rename, call),
+    feedback: (messageId, rating, content, call) => sendFeedback(http, messageId, rating, content, call),
+    suggestedQuestions: (messageId, call) => suggestedQuestions(http, messageId, call),
   };
 }
 

@@ -57,5 +57,5 @@ export async function sendFeedback(
 /** `GET /api/messages/<id>/suggested-questions` → the questions (403 when the feature is off, §2.8). */
 export async function suggestedQuestions(http: Http, messageId: string, options: CallOptions = {}): Promise<string[]> {
   const body = await http.json<{ data?: unknown } | null>(`/messages/${id(messageId)}/suggested-questions`, { signal: options.signal });
-  return Array.isArray(body?.data) ? body.data.filter((q): q is string => typeof q === 'string') : [];
+  return Array.isArray(body?.data) ? body.data.filter((question): question is string => typeof question === 'string') : [];
 }

@@ -159,21 +159,21 @@ const SITE_GONE = /^site (url is no longer valid|is disabled)/i;
  * The table is docs/PROTOCOL.md §4.2; codes are matched first, the status decides the rest.
  */
 export function classifyError(status: number, code: string | undefined, message: string, ctx: ErrorContext = {}): ApiErrorKind {
-  const c = code ?? '';
-  if (status === 401 || c === 'unauthorized' || c === 'web_sso_auth_required' || c === 'web_app_access_denied') {
-    if (c === 'web_sso_auth_required') return 'sign-in-required';
-    if (c === 'web_app_access_denied') return 'no-access';
+  const wireCode = code ?? '';
+  if (status === 401 || wireCode === 'unauthorized' || wireCode === 'web_sso_auth_required' || wireCode === 'web_app_access_denied') {
+    if (wireCode === 'web_sso_auth_required') return 'sign-in-required';
+    if (wireCode === 'web_app_access_denied') return 'no-access';
     return 'unauthorized';
   }
   // The concurrency limit comes as 429 too_many_requests (docs) or 400 invalid_param (1.12.1 code): §4.3.
-  if (c === 'too_many_requests' || (c === 'invalid_param' && BUSY_MESSAGE.test(message))) return 'busy';
-  if (c === 'rate_limit_error') return 'rate-limited';
-  if (c === 'conversation_completed') return 'conversation-gone';
-  if (c === 'completion_request_error') return 'model-error';
-  if (NOT_CONFIGURED_CODES.has(c)) return 'not-configured';
-  if (UNAVAILABLE_CODES.has(c) || status === 403) return 'unavailable';
-  if (c === 'bad_request' && SITE_GONE.test(message)) return 'unavailable';
-  if (status === 404 || c === 'not_found') {
+  if (wireCode === 'too_many_requests' || (wireCode === 'invalid_param' && BUSY_MESSAGE.test(message))) return 'busy';
+  if (wireCode === 'rate_limit_error') return 'rate-limited';
+  if (wireCode === 'conversation_completed') return 'conversation-gone';
+  if (wireCode === 'completion_request_error') return 'model-error';
+  if (NOT_CONFIGURED_CODES.has(wireCode)) return 'not-configured';
+  if (UNAVAILABLE_CODES.has(wireCode) || status === 403) return 'unavailable';
+  if (wireCode === 'bad_request' && SITE_GONE.test(message)) return 'unavailable';
+  if (status === 404 || wireCode === 'not_found') {
     if (ctx.path !== undefined && isPassportPath(ctx.path)) return 'unavailable';
     if (CONVERSATION_GONE.test(message)) return 'conversation-gone';
     if (MISSING_RECORD.test(message)) return 'not-found';
@@ -181,7 +181,7 @@ export function classifyError(status: number, code: string | undefined, message:
     return 'unavailable';
   }
   if (status === 429) return 'busy';
-  if (c === 'internal_server_error' || c === 'unknown' || status >= 500) return 'server';
+  if (wireCode === 'internal_server_error' || wireCode === 'unknown' || status >= 500) return 'server';
   if (status >= 400 && status < 500) return 'invalid-input';
   return 'server';
 }
@@ -271,7 +271,7 @@ function parseJsonObject(text: string): Record<string, unknown> | null {
 }
 
 function firstString(...values: unknown[]): string | undefined {
-  for (const v of values) if (typeof v === 'string' && v.trim()) return v;
+  for (const value of values) if (typeof value === 'string' && value.trim()) return value;
   return undefined;
 }
 

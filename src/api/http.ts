@@ -11,7 +11,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 export type QueryValue = string | number | boolean | null | undefined;
 
 /** Cancellable sleep; must reject (with anything) when the signal aborts. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+export type Sleep = (delayMs: number, signal?: AbortSignal) => Promise<void>;
 
 export interface RetryPolicy {
   /** Total attempts including the first (so 3 = up to 2 retries). */
@@ -100,8 +100,8 @@ export function createHttp(config: HttpConfig): Http {
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value !== undefined && value !== null) search.set(key, String(value));
     }
-    const qs = search.toString();
-    return `${base}${path.startsWith('/') ? path : `/${path}`}${qs ? `?${qs}` : ''}`;
+    const queryString = search.toString();
+    return `${base}${path.startsWith('/') ? path : `/${path}`}${queryString ? `?${queryString}` : ''}`;
   }
 
   /** One fetch with its own timeout; `read` runs inside the timed scope. */
@@ -109,7 +109,7 @@ export function createHttp(config: HttpConfig): Http {
     path: string,
     options: RequestOptions,
     passport: string | null,
-    read: (res: Response) => Promise<T>,
+    read: (response: Response) => Promise<T>,
     keepLinked: boolean,
   ): Promise<T> {
     const controller = new AbortController();
@@ -172,7 +172,12 @@ export function createHttp(config: HttpConfig): Http {
     }
   }
 
-  async function exchange<T>(path: string, options: RequestOptions, read: (res: Response) => Promise<T>, keepLinked = false): Promise<T> {
+  async function exchange<T>(
+    path: string,
+    options: RequestOptions,
+    read: (response: Response) => Promise<T>,
+    keepLinked = false,
+  ): Promise<T> {
     const auth = options.auth !== false;
     let reminted = false;
     let failures = 0;
@@ -209,18 +214,18 @@ export function createHttp(config: HttpConfig): Http {
   return {
     url,
     request(path, options = {}) {
-      return exchange(path, options, async (res) => res, true);
+      return exchange(path, options, async (response) => response, true);
     },
     json<T>(path: string, options: RequestOptions = {}): Promise<T> {
-      return exchange(path, options, async (res) => {
-        if (res.status === 204) return { result: 'success' } as T;
-        const text = await res.text();
+      return exchange(path, options, async (response) => {
+        if (response.status === 204) return { result: 'success' } as T;
+        const text = await response.text();
         // Only 2xx bodies get here; an empty one (e.g. text-to-audio before the answer exists, §2.9) is null.
         if (!text.trim()) return null as T;
         try {
           return parseJson(text) as T;
         } catch {
-          throw badResponse('JSON', { status: res.status, contentType: res.headers.get('content-type'), bodyText: text });
+          throw badResponse('JSON', { status: response.status, contentType: response.headers.get('content-type'), bodyText: text });
         }
       });
     },
@@ -247,7 +252,7 @@ export function parseRetryAfter(value: string | null, now: number = Date.now()):
 }
 
 /** A `setTimeout` promise that rejects with an AbortError when the signal fires. */
-export const abortableSleep: Sleep = (ms, signal) =>
+export const abortableSleep: Sleep = (delayMs, signal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(abortError());
     const onAbort = () => {
@@ -257,7 +262,7 @@ export const abortableSleep: Sleep = (ms, signal) =>
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    }, delayMs);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 

@@ -2,7 +2,9 @@ import { parseJson } from './json.ts';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ApiError, apiErrorFromFields, apiErrorFromHttp, badResponse, toApiError } from './errors.ts';
 import { linkSignal, type Http, type RequestOptions } from './http.ts';
-import type { ChatMessagePayload, ErrorEvent, StreamEvent, WorkflowFinishedEvent } from './types.ts';
+import { isAnswerComplete, type ErrorEvent, type StreamEvent } from './stream-events.ts';
+import type { ChatMessagePayload } from './types.ts';
+import type { WorkflowFinishedEvent } from './workflow-events.ts';
 
 /**
  * The answer stream of `POST /api/chat-messages` (docs/PROTOCOL.md §3):
@@ -51,12 +53,16 @@ export interface StreamChatResult {
  * read and the call resolves normally. An exception thrown by `onEvent` stops the stream and is
  * rethrown unchanged (it is a bug in the caller, not a network condition).
  */
-export async function streamChat(http: Http, payload: ChatMessagePayload, options: StreamChatOptions): Promise<StreamChatResult> {
+export async function streamChat(
+  http: Pick<Http, 'request'>,
+  payload: ChatMessagePayload,
+  options: StreamChatOptions,
+): Promise<StreamChatResult> {
   const { onEvent, signal } = options;
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const controller = new AbortController();
   const unlink = linkSignal(signal, controller);
-  const terminal = new TerminalTracker();
+  const terminal = trackTerminal();
   let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -115,12 +121,12 @@ export async function streamChat(http: Http, payload: ChatMessagePayload, option
       try {
         chunk = await reader.read();
       } catch (err) {
-        if (timedOut && terminal.complete) break;
+        if (timedOut && terminal.complete()) break;
         throw failure(err);
       }
       if (controller.signal.aborted) {
         // A server that keeps the connection open after the terminal event: we are done.
-        if (timedOut && terminal.complete && !signal?.aborted) break;
+        if (timedOut && terminal.complete() && !signal?.aborted) break;
         throw failure(null);
       }
       if (chunk.done) break;
@@ -130,33 +136,21 @@ export async function streamChat(http: Http, payload: ChatMessagePayload, option
     parser.feed(decoder.decode());
     // Dispatch a last event whose blank line never came (the newest client flushes at EOF, §3.6).
     parser.feed('\n\n');
-    if (!terminal.complete) {
+    if (!terminal.complete()) {
       throw new ApiError({
         kind: 'network',
         interrupted: true,
         message: 'The connection closed before the answer was complete.',
       });
     }
-    return { error: terminal.error ? errorFromEvent(terminal.error) : null };
+    const errorEvent = terminal.error();
+    return { error: errorEvent ? errorFromEvent(errorEvent) : null };
   } finally {
     clearTimeout(timer);
     unlink();
     controller.signal.removeEventListener('abort', cancelReader);
     if (reader) cancelReader();
   }
-}
-
-const WARM_IDS = '"conversation_id":"c","message_id":"m","task_id":"t","id":"m","created_at":0';
-const WARM_STREAM = `data: {"event":"message","answer":"Hi",${WARM_IDS}}\n\ndata: {"event":"message_end","metadata":{},${WARM_IDS}}\n\n`;
-
-/**
- * Runs {@link streamChat} once over a built-in two-event answer held in memory (no request), so
- * the first real answer does not pay for the first run of the reader, decoder, parser and event
- * checks (~1-2 ms on the way from its first chunk to its paint). For idle time.
- */
-export function warmStreamChat(onEvent: (event: StreamEvent) => void): Promise<unknown> {
-  const http = { request: async () => new Response(WARM_STREAM, { headers: { 'content-type': 'text/event-stream' } }) } as unknown as Http;
-  return streamChat(http, {} as ChatMessagePayload, { onEvent }).catch(() => null);
 }
 
 /**
@@ -227,44 +221,33 @@ export function errorFromEvent(event: ErrorEvent): ApiError {
 }
 
 /**
- * Decides when a stream has said all it will (§3.3.2): an `error`, a `workflow_paused`, or a
- * `message_end` — which for a chatflow (a `workflow_started` was seen) also needs
- * `workflow_finished`, in either order — or a failed `workflow_finished`. Mirrors the reducer.
+ * Decides when a stream has said all it will: an `error`, a `workflow_paused`, a failed
+ * `workflow_finished`, or a complete answer ({@link isAnswerComplete}, the reducer's rule too).
  */
-class TerminalTracker {
-  private messageEnd = false;
-  private workflowStarted = false;
-  private workflowFinished = false;
-  private paused = false;
-  private failed = false;
-  error: ErrorEvent | null = null;
-
-  see(event: StreamEvent): void {
-    switch (event.event) {
-      case 'message_end':
-        this.messageEnd = true;
-        break;
-      case 'workflow_started':
-        this.workflowStarted = true;
-        break;
-      case 'workflow_finished':
-        this.workflowFinished = true;
+function trackTerminal() {
+  let messageEnd = false;
+  let chatflow = false;
+  let workflowFinished = false;
+  /** A paused or failed workflow: the stream ends without `message_end`. */
+  let endedEarly = false;
+  let error: ErrorEvent | null = null;
+  return {
+    see(event: StreamEvent): void {
+      const name = event.event;
+      if (name === 'message_end') messageEnd = true;
+      else if (name === 'workflow_started') chatflow = true;
+      else if (name === 'workflow_paused') endedEarly = true;
+      else if (name === 'error') error = event as ErrorEvent;
+      else if (name === 'workflow_finished') {
+        workflowFinished = true;
         // 1.12.1 follows a failed run with an `error` event and no `message_end`; accept the
         // failure itself as the end in case that event never comes.
-        if ((event as WorkflowFinishedEvent).data?.status === 'failed') this.failed = true;
-        break;
-      case 'workflow_paused':
-        this.paused = true;
-        break;
-      case 'error':
-        this.error = event as ErrorEvent;
-        break;
-    }
-  }
-
-  get complete(): boolean {
-    return this.error !== null || this.paused || this.failed || (this.messageEnd && (!this.workflowStarted || this.workflowFinished));
-  }
+        if ((event as WorkflowFinishedEvent).data?.status === 'failed') endedEarly = true;
+      }
+    },
+    error: () => error,
+    complete: () => error !== null || endedEarly || isAnswerComplete(messageEnd, chatflow, workflowFinished),
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

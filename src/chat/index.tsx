@@ -6,13 +6,16 @@
 import { computed, effect, signal } from '@preact/signals';
 import { render } from 'preact';
 import { createApiClient } from '../api/client.ts';
-import { localePackFor, stringsFor, type LocalePack, type Strings } from '../i18n/strings.ts';
+import { warmUpWhenIdle } from './warm-up.ts';
+import { localePackFor } from '../i18n/locale.ts';
+import { stringsFor, type Strings } from '../i18n/strings.ts';
 import type { ChatContext, ChatInstance } from '../launcher/chat-contract.ts';
 import { createActions } from '../state/actions.ts';
 import { createStore } from '../state/store.ts';
 import chatCss from '../styles/chat.css';
 import markdownCss from '../styles/markdown.css';
 import { ChatPanel } from '../ui/ChatPanel.tsx';
+import type { LocalePack } from './part-table.ts';
 import { createPartSlot, type ChatParts, type ExtrasModule } from './parts.ts';
 import { createWindowFrame, type WindowFrame } from './window-frame.ts';
 
@@ -37,7 +40,7 @@ export function createChat(context: ChatContext, parts: ChatParts): ChatInstance
     if (!pack || packs.peek()[pack]) return null;
     let loading = loadingPacks.get(pack);
     if (!loading) {
-      loading = parts.strings(pack).then(
+      loading = parts.load(pack).then(
         (loaded) => void (packs.value = { ...packs.value, [pack]: loaded }),
         // English it is, rather than no chat; the next page view tries again.
         (error: unknown) => console.warn(`[dify-chatbot] The ${pack} strings could not be loaded; the chat stays in English.`, error),
@@ -46,7 +49,7 @@ export function createChat(context: ChatContext, parts: ChatParts): ChatInstance
     }
     return loading;
   };
-  const actions = createActions({ store, api, config, storage: context.storage, strings: () => strings.value });
+  const actions = createActions({ store, api, config, storage: context.storage });
   const layout = { expanded: signal(false), isMobile: signal(false) };
   const inputRef: { current: HTMLTextAreaElement | null } = { current: null };
   let frame: WindowFrame | null = null;
@@ -55,7 +58,7 @@ export function createChat(context: ChatContext, parts: ChatParts): ChatInstance
   let container: HTMLElement | null = null;
   const styleExtras = (module: ExtrasModule) => frame && context.mount.adoptStyles(frame.root, module.css, config.nonce);
   // The views ask for the part while rendering, so a window exists whenever it arrives.
-  const extras = createPartSlot(parts.extras, styleExtras);
+  const extras = createPartSlot(() => parts.load('extras'), styleExtras);
 
   const win = doc.defaultView ?? window;
   const onOnline = () => actions.setOffline(false);
@@ -67,7 +70,7 @@ export function createChat(context: ChatContext, parts: ChatParts): ChatInstance
   const cleanups = [
     () => win.removeEventListener('online', onOnline),
     () => win.removeEventListener('offline', onOffline),
-    context.subscribe((view) => frame?.setDragging(view.dragging)),
+    context.onDragging((dragging) => frame?.setDragging(dragging)),
     // Read the signals before touching the frame: `frame?.x(signal.value)` skips the read while
     // there is no frame yet, and the effect would never subscribe.
     effect(() => {
@@ -80,6 +83,9 @@ export function createChat(context: ChatContext, parts: ChatParts): ChatInstance
     }),
     // The site's default language may name another pack than the browser did: fetch it early.
     effect(() => void (locale.value && stringsReady())),
+    // Only once booted: while site, parameters and history are on their way the thread is idle
+    // too, and a warm-up step then would hold up the responses that make the window ready to type.
+    effect(() => (store.boot.value === 'ready' ? warmUpWhenIdle() : undefined)),
   ];
 
   const ensureFrame = (): WindowFrame => {
@@ -142,7 +148,7 @@ export function createChat(context: ChatContext, parts: ChatParts): ChatInstance
     },
     destroy() {
       actions.destroy();
-      cleanups.splice(0).forEach((fn) => fn());
+      cleanups.splice(0).forEach((cleanup) => cleanup());
       if (container) render(null, container);
       frame?.destroy();
       frame = null;

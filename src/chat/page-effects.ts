@@ -4,13 +4,13 @@
  */
 export function lockPageScroll(doc: Document): () => void {
   const targets = [doc.documentElement, doc.body].filter(Boolean) as HTMLElement[];
-  const previous = targets.map((el) => el.style.getPropertyValue('overflow'));
-  const priorities = targets.map((el) => el.style.getPropertyPriority('overflow'));
-  targets.forEach((el) => el.style.setProperty('overflow', 'hidden', 'important'));
+  const previous = targets.map((element) => element.style.getPropertyValue('overflow'));
+  const priorities = targets.map((element) => element.style.getPropertyPriority('overflow'));
+  targets.forEach((element) => element.style.setProperty('overflow', 'hidden', 'important'));
   return () =>
-    targets.forEach((el, i) => {
-      if (previous[i]) el.style.setProperty('overflow', previous[i]!, priorities[i]);
-      else el.style.removeProperty('overflow');
+    targets.forEach((element, index) => {
+      if (previous[index]) element.style.setProperty('overflow', previous[index]!, priorities[index]);
+      else element.style.removeProperty('overflow');
     });
 }
 
@@ -19,18 +19,18 @@ export function lockPageScroll(doc: Document): () => void {
  * keyboard opens, and the sheet follows it through CSS variables read by window.css.
  */
 export function followVisualViewport(host: HTMLElement, win: Window): () => void {
-  const vv = win.visualViewport;
-  if (!vv) return () => {};
+  const viewport = win.visualViewport;
+  if (!viewport) return () => {};
   const update = () => {
-    host.style.setProperty('--dcb-viewport-height', `${vv.height}px`);
-    host.style.setProperty('--dcb-viewport-top', `${vv.offsetTop}px`);
+    host.style.setProperty('--dcb-viewport-height', `${viewport.height}px`);
+    host.style.setProperty('--dcb-viewport-top', `${viewport.offsetTop}px`);
   };
   update();
-  vv.addEventListener('resize', update);
-  vv.addEventListener('scroll', update);
+  viewport.addEventListener('resize', update);
+  viewport.addEventListener('scroll', update);
   return () => {
-    vv.removeEventListener('resize', update);
-    vv.removeEventListener('scroll', update);
+    viewport.removeEventListener('resize', update);
+    viewport.removeEventListener('scroll', update);
     host.style.removeProperty('--dcb-viewport-height');
     host.style.removeProperty('--dcb-viewport-top');
   };

@@ -1,20 +1,22 @@
 /**
- * Parts of the chat that load only when a conversation needs them (docs/ARCHITECTURE.md §3, and the size
- * budget in README "Size and speed"): the answer extras — agent steps, the workflow panel, files, sources and badges with
- * their styles and strings (src/ui/answer/extras.tsx), which a plain chat app never downloads —
- * and the strings of each language besides English (src/i18n/zh-hans.ts). The embed loads a part
- * as a script next to the chat file (embed/chat.ts), npm users through `import()` (src/index.ts).
+ * Parts of the chat that load only when a conversation needs them, as listed in part-table.ts:
+ * the answer extras (src/ui/answer/extras.tsx), which a plain chat app never downloads, and the
+ * strings of each language besides English (src/i18n/zh-hans.ts). The embed loads a part as a
+ * script next to the chat file (embed/chat.ts), npm users through `import()` (src/index.ts).
  */
 import { signal, type ReadonlySignal } from '@preact/signals';
-import type { LocalePack, Strings } from '../i18n/strings.ts';
+import type { Strings } from '../i18n/strings.ts';
 import type { extras } from '../ui/answer/extras.tsx';
+import type { LocalePack, PartName } from './part-table.ts';
 
 export type ExtrasModule = typeof extras;
 
+/** What each part brings: a language pack its strings, the extras their components. */
+export type PartModules = { extras: ExtrasModule } & Record<LocalePack, Strings>;
+
 /** How the chat gets its parts; given by whoever created it. */
 export interface ChatParts {
-  extras(): Promise<ExtrasModule>;
-  strings(pack: LocalePack): Promise<Strings>;
+  load<Name extends PartName>(name: Name): Promise<PartModules[Name]>;
 }
 
 /** One part as the views see it: a signal that fills in when the part arrives. */

@@ -113,7 +113,7 @@ export function createWindowFrame({ doc, bubble, label, nonce, mount, onEscape, 
     hasFocus: () => doc.activeElement === host,
     destroy() {
       this.hide();
-      cleanups.splice(0).forEach((fn) => fn());
+      cleanups.splice(0).forEach((cleanup) => cleanup());
       host.remove();
     },
   };

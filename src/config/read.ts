@@ -1,3 +1,4 @@
+import { hasLanguage } from '../i18n/launcher-strings.ts';
 import type { ContainerProps, ImagePolicy, InputValue, ResolvedConfig } from './types.ts';
 
 /** Outcome of validating a config: `config` is null only when the widget must not start. */
@@ -189,9 +190,9 @@ export function readConfig(raw: unknown): ConfigResult {
     else wrong('"nonce"', 'a non-empty string', raw.nonce, IGNORED);
   }
   const { conversation_id: conversationId, locale } = config.systemVariables;
-  // English, built in, or a language pack (src/i18n/strings.ts): keep the two in step.
-  if (locale !== undefined && !/^(en|zh)([-_]|$)/i.test(locale)) {
-    wrong('systemVariables.locale', 'en or zh-Hans', locale, 'using English');
+  // English, built in, or a language of the part table (src/chat/part-table.ts).
+  if (locale !== undefined && !hasLanguage(locale)) {
+    wrong('systemVariables.locale', 'a language the widget speaks', locale, 'using English');
     config.systemVariables.locale = 'en';
   }
   if (conversationId !== undefined && !UUID.test(conversationId)) {

@@ -1,3 +1,5 @@
+import { pickByLocale } from './locale.ts';
+
 /**
  * The few strings the launcher (embed.min.js) needs. The chat's strings live in strings.ts and
  * ship with the chat stage, so every page view does not pay for every language of the chat.
@@ -16,13 +18,14 @@ const en: LauncherStrings = {
   chatLoadFailed: 'The chat could not be loaded. Click to try again.',
 };
 
-const zhHans: LauncherStrings = {
-  openChat: '打开聊天',
-  closeChat: '关闭聊天',
-  moveHint: '使用方向键移动聊天按钮。',
-  chatLoadFailed: '聊天加载失败，请点击重试。',
-};
+/** The launcher strings of each language pack, by the pack's locale tags (build.mjs defines it from the part table). */
+declare const __LAUNCHER_STRINGS__: ReadonlyArray<[string, LauncherStrings]>;
+const translationsByTag = new Map(__LAUNCHER_STRINGS__);
 
 export function launcherStrings(locale: string | undefined): LauncherStrings {
-  return /^zh\b/i.test(locale ?? '') ? zhHans : en;
+  return pickByLocale(locale, translationsByTag) ?? en;
 }
+
+/** English, or a language with a pack in the part table (`zh-Hans`, `zh_CN`…). */
+export const hasLanguage = (locale: string): boolean =>
+  /^en([-_]|$)/i.test(locale) || pickByLocale(locale, translationsByTag) !== undefined;

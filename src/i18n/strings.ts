@@ -1,6 +1,11 @@
+import type { LocalePack } from '../chat/part-table.ts';
 import type { AnswerStrings } from './answer-strings.ts';
+import { localePackFor } from './locale.ts';
 
-/** UI strings. Add a locale by adding an object with the same keys. */
+/**
+ * UI strings. Another language is a pack of its own: an object with the same keys (zh-hans.ts) and
+ * its row in src/chat/part-table.ts.
+ */
 export const en = {
   chatWindow: 'Chat',
   expand: 'Expand chat',
@@ -68,26 +73,6 @@ export type Strings = typeof en & {
    */
   answer?: AnswerStrings;
 };
-
-/**
- * The languages besides English. Each is a small file of its own (src/i18n/zh-hans.ts, loaded as
- * a chat part), so a visitor downloads only the language the chat speaks to them.
- */
-export type LocalePack = 'zh-Hans';
-
-/** A Map, not an object: a locale such as `constructor` must not find Object.prototype's. */
-const PACKS = new Map<string, LocalePack>([
-  ['zh-hans', 'zh-Hans'],
-  ['zh-cn', 'zh-Hans'],
-  ['zh', 'zh-Hans'],
-]);
-
-/** The pack a locale such as `zh-Hans` or `en-US` needs (by the full tag, then the language); null for English. */
-export function localePackFor(locale: string | undefined): LocalePack | null {
-  if (!locale) return null;
-  const lower = locale.toLowerCase().replace('_', '-');
-  return PACKS.get(lower) ?? PACKS.get(lower.split('-')[0] ?? '') ?? null;
-}
 
 /** The strings for `locale` among the packs loaded so far; English until its pack is in. */
 export function stringsFor(locale: string | undefined, packs: Partial<Record<LocalePack, Strings>> = {}): Strings {

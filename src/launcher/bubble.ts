@@ -42,7 +42,7 @@ export function createBubble(root: ShadowRoot, { strings, drag, onToggle, onInte
     svg.setAttribute('viewBox', '0 0 24 24');
     svg.setAttribute('aria-hidden', 'true');
     svg.setAttribute('focusable', 'false');
-    for (const d of paths) svg.appendChild(doc.createElementNS(SVG, 'path')).setAttribute('d', d);
+    for (const path of paths) svg.appendChild(doc.createElementNS(SVG, 'path')).setAttribute('d', path);
     return svg;
   };
   const faces = { chat: icon(ICONS.chat), close: icon(ICONS.close), loading: element('span', { class: 'spinner', 'aria-hidden': 'true' }) };

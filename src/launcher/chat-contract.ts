@@ -3,13 +3,6 @@ import type { SafeStorage } from '../util/storage.ts';
 import type { adoptStyles, createShadowHost } from './shadow-host.ts';
 import type { viewportSize } from './viewport.ts';
 
-/** What the chat may know of the launcher's state. */
-export interface LauncherView {
-  open: boolean;
-  /** The bubble is being dragged: Dify hides the window meanwhile. */
-  dragging: boolean;
-}
-
 /** How the launcher puts the widget into the page (shadow-host.ts, viewport.ts); lent to the chat. */
 export interface MountHelpers {
   createShadowHost: typeof createShadowHost;
@@ -29,8 +22,8 @@ export interface ChatContext {
   locale: string | undefined;
   /** The bubble's host element: the window opens next to it. */
   bubble: HTMLElement;
-  view(): LauncherView;
-  subscribe(listener: (view: LauncherView) => void): () => void;
+  /** Tells when the visitor starts or stops dragging the bubble: Dify hides the window meanwhile. */
+  onDragging(listener: (dragging: boolean) => void): () => void;
   /** The visitor closed the window from inside (close button, Escape). */
   requestClose(): void;
   /** Gives focus back to the bubble (after closing from inside the window). */

@@ -17,10 +17,10 @@ export function applyContainerProps(element: HTMLElement, props: ContainerProps)
     } else if (key === 'style') {
       if (typeof value === 'string') element.style.cssText += `;${value}`;
       else {
-        for (const [name, v] of Object.entries(value as Record<string, string>)) {
+        for (const [name, propertyValue] of Object.entries(value as Record<string, string>)) {
           // Custom properties (e.g. --dify-chatbot-bubble-button-bg-color) need setProperty.
-          if (name.startsWith('--')) element.style.setProperty(name, String(v));
-          else (element.style as unknown as Record<string, string>)[name] = String(v);
+          if (name.startsWith('--')) element.style.setProperty(name, String(propertyValue));
+          else (element.style as unknown as Record<string, string>)[name] = String(propertyValue);
         }
       }
     } else if (/^on/i.test(key)) {

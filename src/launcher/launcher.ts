@@ -53,9 +53,9 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
   const storage: SafeStorage = { ...kept, set: (key, value) => destroyed || kept.set(key, value) };
   const positionKey = storageKey('bubble-position', config.token);
   const cleanups: Array<() => void> = [];
-  const listen = <K extends keyof WindowEventMap>(type: K, fn: (e: WindowEventMap[K]) => void) => {
-    win.addEventListener(type, fn);
-    cleanups.push(() => win.removeEventListener(type, fn));
+  const listen = <K extends keyof WindowEventMap>(type: K, listener: (event: WindowEventMap[K]) => void) => {
+    win.addEventListener(type, listener);
+    cleanups.push(() => win.removeEventListener(type, listener));
   };
   let destroyed = false;
 
@@ -80,10 +80,9 @@ export function startLauncher(config: ResolvedConfig, options: LauncherOptions):
     config,
     locale,
     bubble: bubble.host,
-    view: () => ({ open: state.get().open, dragging: state.get().dragging }),
-    subscribe: (listener) =>
+    onDragging: (listener) =>
       state.subscribe((next, previous) => {
-        if (next.open !== previous.open || next.dragging !== previous.dragging) listener({ open: next.open, dragging: next.dragging });
+        if (next.dragging !== previous.dragging) listener(next.dragging);
       }),
     requestClose: () => close(),
     focusBubble: () => button.focus(),

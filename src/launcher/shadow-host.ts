@@ -17,7 +17,7 @@ export function createShadowHost(
   // A page that defined our tag name (with its own shadow root) must not stop the widget.
   const registry = doc.defaultView?.customElements;
   let name = tagName;
-  for (let n = 2; registry?.get(name); n++) name = `${tagName}-${n}`;
+  for (let suffix = 2; registry?.get(name); suffix++) name = `${tagName}-${suffix}`;
   const host = doc.createElement(name);
   host.id = id;
   const root = host.attachShadow({ mode: 'open' });

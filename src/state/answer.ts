@@ -1,13 +1,5 @@
-import type {
-  AgentThoughtEvent,
-  HistoryAgentThought,
-  HistoryMessage,
-  HistoryMessageFile,
-  LLMUsage,
-  Rating,
-  RetrieverResource,
-  WorkflowFile,
-} from '../api/types.ts';
+import type { AgentThoughtEvent, WorkflowFile } from '../api/stream-events.ts';
+import type { HistoryAgentThought, HistoryMessage, HistoryMessageFile, LLMUsage, Rating, RetrieverResource } from '../api/types.ts';
 
 /**
  * The answer model the UI renders: plain, immutable data. Built live by `reduceAnswer` from stream
@@ -203,7 +195,7 @@ export function answerFromHistory(item: HistoryMessage): { question: HistoryQues
     createdAt: item.created_at,
     text: item.answer ?? '',
     thoughts: sortThoughts((item.agent_thoughts ?? []).map(thoughtFromWire)),
-    files: files.filter((f) => f.belongsTo === 'assistant'),
+    files: files.filter((file) => file.belongsTo === 'assistant'),
     retrieverResources: item.retriever_resources ?? metadata?.retriever_resources ?? [],
     annotation: annotation ? annotationFromWire(annotation) : null,
     usage: metadata?.usage ?? null,
@@ -217,7 +209,7 @@ export function answerFromHistory(item: HistoryMessage): { question: HistoryQues
     question: {
       messageId: item.id,
       text: item.query,
-      files: files.filter((f) => f.belongsTo === 'user'),
+      files: files.filter((file) => file.belongsTo === 'user'),
       parentMessageId: parent && parent !== LEGACY_PARENT ? parent : null,
       createdAt: item.created_at,
       inputs: item.inputs ?? {},
@@ -230,16 +222,16 @@ export function answerFromHistory(item: HistoryMessage): { question: HistoryQues
 // Wire → model mappers shared with the reducer
 
 /** An `agent_thought` event or a history thought as an {@link AgentThought}; nulls become "". */
-export function thoughtFromWire(t: AgentThoughtEvent | HistoryAgentThought): AgentThought {
-  const fileIds = 'message_files' in t ? t.message_files : 'files' in t ? t.files : null;
+export function thoughtFromWire(wire: AgentThoughtEvent | HistoryAgentThought): AgentThought {
+  const fileIds = 'message_files' in wire ? wire.message_files : 'files' in wire ? wire.files : null;
   return {
-    id: t.id,
-    position: t.position,
-    thought: t.thought ?? '',
-    tool: t.tool ?? '',
-    toolLabels: t.tool_labels ?? {},
-    toolInput: t.tool_input ?? '',
-    observation: t.observation ?? '',
+    id: wire.id,
+    position: wire.position,
+    thought: wire.thought ?? '',
+    tool: wire.tool ?? '',
+    toolLabels: wire.tool_labels ?? {},
+    toolInput: wire.tool_input ?? '',
+    observation: wire.observation ?? '',
     fileIds: fileIds ?? [],
   };
 }
@@ -247,30 +239,30 @@ export function thoughtFromWire(t: AgentThoughtEvent | HistoryAgentThought): Age
 /** Stable sort by position (thoughts of equal position keep arrival order). */
 export function sortThoughts(thoughts: AgentThought[]): AgentThought[] {
   return thoughts
-    .map((t, i) => [t, i] as const)
-    .sort((a, b) => a[0].position - b[0].position || a[1] - b[1])
-    .map(([t]) => t);
+    .map((thought, arrival) => [thought, arrival] as const)
+    .sort((left, right) => left[0].position - right[0].position || left[1] - right[1])
+    .map(([thought]) => thought);
 }
 
-function fileFromHistory(f: HistoryMessageFile): AnswerFile {
-  const file: AnswerFile = { id: f.id, type: f.type, url: f.url, belongsTo: f.belongs_to === 'user' ? 'user' : 'assistant' };
-  if (f.filename) file.filename = f.filename;
-  if (f.mime_type) file.mimeType = f.mime_type;
+function fileFromHistory(wire: HistoryMessageFile): AnswerFile {
+  const file: AnswerFile = { id: wire.id, type: wire.type, url: wire.url, belongsTo: wire.belongs_to === 'user' ? 'user' : 'assistant' };
+  if (wire.filename) file.filename = wire.filename;
+  if (wire.mime_type) file.mimeType = wire.mime_type;
   return file;
 }
 
 /** A workflow file dict (chatflow `message_end.files`) as an assistant file; null without id or url. */
-export function fileFromWorkflow(f: WorkflowFile): AnswerFile | null {
-  const id = f.id ?? f.related_id;
-  const url = f.url ?? f.remote_url;
+export function fileFromWorkflow(wire: WorkflowFile): AnswerFile | null {
+  const id = wire.id ?? wire.related_id;
+  const url = wire.url ?? wire.remote_url;
   if (!id || !url) return null;
-  const file: AnswerFile = { id, type: f.type ?? 'custom', url, belongsTo: 'assistant' };
-  if (f.filename) file.filename = f.filename;
-  if (f.mime_type) file.mimeType = f.mime_type;
+  const file: AnswerFile = { id, type: wire.type ?? 'custom', url, belongsTo: 'assistant' };
+  if (wire.filename) file.filename = wire.filename;
+  if (wire.mime_type) file.mimeType = wire.mime_type;
   return file;
 }
 
-export function annotationFromWire(a: { id: string; account?: { name?: string } | null }): { id: string; authorName?: string } {
-  const name = a.account?.name;
-  return name ? { id: a.id, authorName: name } : { id: a.id };
+export function annotationFromWire(wire: { id: string; account?: { name?: string } | null }): { id: string; authorName?: string } {
+  const name = wire.account?.name;
+  return name ? { id: wire.id, authorName: name } : { id: wire.id };
 }

@@ -2,14 +2,7 @@ import { signal } from '@preact/signals';
 import type { ApiErrorKind } from '../api/errors.ts';
 import type { AppMeta, AppParameters, Site } from '../api/types.ts';
 import type { Answer } from './answer.ts';
-
-/** Why a question got no answer at all (it failed before the stream started). */
-export interface TurnFailure {
-  kind: ApiErrorKind;
-  /** The server's or our own readable text. */
-  message: string;
-  retryable: boolean;
-}
+import type { TurnFailure } from './failure.ts';
 
 /** One question and its answer. Settled turns are plain data that never change in place. */
 export interface Turn {
@@ -21,7 +14,7 @@ export interface Turn {
   parentMessageId: string | null;
   /** Set when the question could not be answered; the question stays with a Retry. */
   failure: TurnFailure | null;
-  /** The answer's stream error (an `error` event or a cut connection), with a Retry. */
+  /** Why the answer ended early (an `error` event, a cut or silent stream), with a Retry. */
   streamError: TurnFailure | null;
   /**
    * Every answer this question got (regenerate adds one, as Dify's "1 / 2" siblings); `answer` is
@@ -33,8 +26,14 @@ export interface Turn {
 export type BootStatus = 'idle' | 'loading' | 'ready' | 'failed';
 
 /**
- * The chat's state as signals (docs/ARCHITECTURE.md §3 state/). Components read these; only the actions in
- * `actions.ts` write them.
+ * What a screen reader hears next, as data the view words: a turn that settled (its answer, or
+ * why it has none) or a rating the server refused.
+ */
+export type Announcement = Turn | 'feedback-failed' | null;
+
+/**
+ * The chat's state as signals (docs/ARCHITECTURE.md §3 state/). Components read these; only the actions
+ * (actions.ts and the modules it puts together) write them.
  */
 export function createStore() {
   return {
@@ -54,8 +53,8 @@ export function createStore() {
     suggestions: signal<readonly string[]>([]),
     /** What the visitor is typing; kept across reloads. */
     draft: signal(''),
-    /** One polite announcement for screen readers (a finished answer, an error). */
-    announcement: signal(''),
+    /** One polite announcement for screen readers (a finished answer, an error), never per token. */
+    announcement: signal<Announcement>(null),
     /** An automatic retry is waiting (busy or failing server): what to say and when it fires. */
     retrying: signal<{ kind: ApiErrorKind; at: number } | null>(null),
     /** The browser says it is offline. */

@@ -1,8 +1,8 @@
 import type { Answer } from '../state/answer.ts';
-import type { TurnFailure } from '../state/store.ts';
+import type { TurnFailure } from '../state/failure.ts';
 import { Markdown } from '../markdown/index.ts';
 import type { ViewEnv } from './env.ts';
-import { RetryIcon } from './icons.tsx';
+import { ErrorNote } from './ErrorNote.tsx';
 
 export interface AnswerViewProps {
   answer: Answer;
@@ -21,7 +21,7 @@ export function AnswerView({ answer, streamError, env, onRetry, footer }: Answer
   const { strings } = env;
   const streaming = answer.status === 'waiting' || answer.status === 'streaming';
   const hasContent = answer.text !== '' || answer.reasoning !== '';
-  const hasSteps = answer.thoughts.some((t) => t.tool);
+  const hasSteps = answer.thoughts.some((thought) => thought.tool);
   // Reading the signal subscribes this answer: it re-renders when the part arrives.
   const wantsExtras = needsExtras(answer, env.showWorkflowSteps);
   const extras = wantsExtras ? env.extras.module.value : null;
@@ -49,16 +49,15 @@ export function AnswerView({ answer, streamError, env, onRetry, footer }: Answer
       )}
       {extras && <extras.AfterText answer={answer} env={env} streaming={streaming} />}
       {wantsExtras && !extras && env.extras.failed.value && (
-        <ErrorNote message={strings.extrasFailed} retryLabel={strings.retry} onRetry={env.extras.retry} />
+        <ErrorNote strings={strings} message={strings.extrasFailed} onRetry={env.extras.retry} />
       )}
       {answer.status === 'stopped' && <p class="answer-note">{strings.stopped}</p>}
       {answer.status === 'interrupted' && !streamError && <p class="answer-note">{strings.interrupted}</p>}
-      {(streamError || (answer.status === 'error' && answer.error)) && (
-        <ErrorNote
-          message={streamError?.message ?? answer.error?.message ?? ''}
-          retryLabel={strings.retry}
-          onRetry={streamError?.retryable === false ? undefined : onRetry}
-        />
+      {streamError ? (
+        // A cut stream says "cut off" here (failure-text.ts), whatever the connection's error was.
+        <ErrorNote strings={strings} failure={streamError} offline={env.offline} onRetry={onRetry} />
+      ) : (
+        answer.status === 'error' && answer.error && <ErrorNote strings={strings} message={answer.error.message} onRetry={onRetry} />
       )}
       {footer}
     </div>
@@ -72,25 +71,10 @@ export function AnswerView({ answer, streamError, env, onRetry, footer }: Answer
 export function needsExtras(answer: Answer, showWorkflowSteps: boolean): boolean {
   return (
     (answer.workflow !== null && showWorkflowSteps) ||
-    answer.thoughts.some((t) => typeof t.tool === 'string' && t.tool.trim() !== '') ||
+    answer.thoughts.some((thought) => typeof thought.tool === 'string' && thought.tool.trim() !== '') ||
     answer.files.length > 0 ||
     answer.retrieverResources.length > 0 ||
     answer.annotation !== null ||
     answer.replacedReason !== null
-  );
-}
-
-/** A readable error inside the conversation (never an alert box), with Retry when it can help. */
-export function ErrorNote({ message, retryLabel, onRetry }: { message: string; retryLabel: string; onRetry?: (() => void) | undefined }) {
-  return (
-    <div class="error-note">
-      <p>{message}</p>
-      {onRetry && (
-        <button type="button" class="retry-button" onClick={onRetry}>
-          <RetryIcon size={16} />
-          {retryLabel}
-        </button>
-      )}
-    </div>
   );
 }

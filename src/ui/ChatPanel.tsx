@@ -7,8 +7,9 @@ import type { ChatActions } from '../state/actions.ts';
 import type { ChatStore } from '../state/store.ts';
 import { fillOpeningStatement } from '../state/welcome.ts';
 import { AppIcon } from './AppIcon.tsx';
-import { ErrorNote } from './AnswerView.tsx';
 import { Composer } from './Composer.tsx';
+import { ErrorNote } from './ErrorNote.tsx';
+import { announcementText } from './failure-text.ts';
 import { Header } from './Header.tsx';
 import type { ViewEnv } from './env.ts';
 import { MessageList } from './MessageList.tsx';
@@ -70,6 +71,7 @@ export function ChatPanel({
       showWorkflowSteps,
       avatar: { url: config.userVariables.avatar_url, name: config.userVariables.name },
       actions,
+      offline: store.offline,
     }),
     [meta, showWorkflowSteps, strings, locale],
   );
@@ -88,7 +90,7 @@ export function ChatPanel({
         questions={parameters?.suggested_questions ?? []}
         label={strings.suggestions}
         disabled={busy}
-        onAsk={(q) => actions.send(q)}
+        onAsk={(question) => actions.send(question)}
       />
     ) : (
       <p class="empty" role="status">
@@ -118,11 +120,7 @@ export function ChatPanel({
       />
       {boot === 'failed' && store.bootError.value ? (
         <div class="conversation">
-          <ErrorNote
-            message={store.bootError.value.message}
-            retryLabel={strings.retry}
-            onRetry={store.bootError.value.retryable ? actions.retryBoot : undefined}
-          />
+          <ErrorNote strings={strings} failure={store.bootError.value} offline={store.offline} onRetry={actions.retryBoot} />
         </div>
       ) : (
         <MessageList store={store} env={env} titleId={TITLE_ID} welcome={welcome} />
@@ -146,7 +144,7 @@ export function ChatPanel({
         inputRef={inputRef}
       />
       <p class="sr-only" role="status" aria-live="polite">
-        {store.announcement.value}
+        {announcementText(store.announcement.value, strings)}
       </p>
     </div>
   );

@@ -1,6 +1,5 @@
 import { useComputed, useSignal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
-import { warmWhenIdle } from '../markdown/index.ts';
 import type { ChatStore, Turn } from '../state/store.ts';
 import type { ViewEnv } from './env.ts';
 import { RetryNotice } from './RetryNotice.tsx';
@@ -36,49 +35,42 @@ export function MessageList({ store, env, titleId, welcome }: MessageListProps) 
 
   const firstKey = turns[0]?.key;
   useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
+    const list = scroller.current;
+    if (!list) return;
     if (anchor.current) {
       // Older messages were prepended (renders in between, e.g. "loading", keep the anchor):
       // keep what the visitor was looking at in place.
       if (anchor.current.firstKey === firstKey) return;
-      el.scrollTop = el.scrollHeight - anchor.current.height + anchor.current.top;
+      list.scrollTop = list.scrollHeight - anchor.current.height + anchor.current.top;
       anchor.current = null;
     } else if (stuck.current) {
-      el.scrollTop = el.scrollHeight;
+      list.scrollTop = list.scrollHeight;
     }
   });
 
   useLayoutEffect(() => {
     // A new question: the visitor wants to see it and its answer, wherever they had scrolled.
-    const el = scroller.current;
-    if (!liveKey || !el) return;
+    const list = scroller.current;
+    if (!liveKey || !list) return;
     stuck.current = true;
     showJump.value = false;
-    el.scrollTop = el.scrollHeight;
+    list.scrollTop = list.scrollHeight;
   }, [liveKey]);
-
-  // The first answer's first token must not wait for marked's regexes to compile, nor for the
-  // first run of the stream parser and the markdown components. Only once the chat has booted:
-  // while site, parameters and history are on their way the thread is idle too, and a warm-up
-  // step then would hold up the responses that make the window ready to type.
-  const booted = store.boot.value === 'ready';
-  useEffect(() => (booted ? warmWhenIdle([actions.warmUp]) : undefined), [booted]);
 
   useEffect(() => {
     // Follow growing content (tokens, images loading) while the visitor is at the bottom.
-    const el = scroller.current;
-    if (!el || !content.current || typeof ResizeObserver === 'undefined') return;
+    const list = scroller.current;
+    if (!list || !content.current || typeof ResizeObserver === 'undefined') return;
     const observer = new ResizeObserver(() => {
-      if (stuck.current && !anchor.current) el.scrollTop = el.scrollHeight;
+      if (stuck.current && !anchor.current) list.scrollTop = list.scrollHeight;
     });
     observer.observe(content.current);
     return () => observer.disconnect();
   }, []);
 
   const loadOlder = () => {
-    const el = scroller.current;
-    if (el) anchor.current = { height: el.scrollHeight, top: el.scrollTop, firstKey: store.turns.value[0]?.key };
+    const list = scroller.current;
+    if (list) anchor.current = { height: list.scrollHeight, top: list.scrollTop, firstKey: store.turns.value[0]?.key };
     void actions.loadOlder().finally(() => {
       // Nothing was prepended (an error, or nothing older): stop holding the position.
       if (anchor.current?.firstKey === store.turns.value[0]?.key) anchor.current = null;
@@ -86,25 +78,25 @@ export function MessageList({ store, env, titleId, welcome }: MessageListProps) 
   };
 
   const onScroll = () => {
-    const el = scroller.current;
-    if (!el) return;
+    const list = scroller.current;
+    if (!list) return;
     // Only the visitor scrolling up lets go of the bottom. A scroll event arrives a frame after
     // the scroll that caused it: our own scroll to the bottom, reported after more text came in,
     // shows a gap too, but not a smaller scrollTop (the list opts out of scroll anchoring).
-    const up = el.scrollTop < lastTop.current;
-    lastTop.current = el.scrollTop;
-    if (el.scrollHeight - el.scrollTop - el.clientHeight <= STICKY_PX) stuck.current = true;
+    const up = list.scrollTop < lastTop.current;
+    lastTop.current = list.scrollTop;
+    if (list.scrollHeight - list.scrollTop - list.clientHeight <= STICKY_PX) stuck.current = true;
     else if (up) stuck.current = false;
     showJump.value = !stuck.current;
-    if (el.scrollTop < 40 && store.hasOlder.value && store.historyStatus.value !== 'loading') loadOlder();
+    if (list.scrollTop < 40 && store.hasOlder.value && store.historyStatus.value !== 'loading') loadOlder();
   };
 
   const jump = () => {
-    const el = scroller.current;
-    if (!el) return;
+    const list = scroller.current;
+    if (!list) return;
     stuck.current = true;
     showJump.value = false;
-    el.scrollTo({ top: el.scrollHeight });
+    list.scrollTo({ top: list.scrollHeight });
   };
 
   const lastKey = turns[turns.length - 1]?.key;
@@ -129,7 +121,12 @@ export function MessageList({ store, env, titleId, welcome }: MessageListProps) 
           </ol>
           <RetryNotice store={store} strings={strings} />
           {!liveKey && (
-            <Chips questions={store.suggestions.value} label={strings.suggestions} disabled={false} onAsk={(q) => actions.send(q)} />
+            <Chips
+              questions={store.suggestions.value}
+              label={strings.suggestions}
+              disabled={false}
+              onAsk={(question) => actions.send(question)}
+            />
           )}
         </div>
       </div>

@@ -1,8 +1,9 @@
 import { Component } from 'preact';
 import type { Turn } from '../state/store.ts';
 import { AnswerActions } from './AnswerActions.tsx';
-import { AnswerView, ErrorNote } from './AnswerView.tsx';
+import { AnswerView } from './AnswerView.tsx';
 import type { ViewEnv } from './env.ts';
+import { ErrorNote } from './ErrorNote.tsx';
 
 export interface TurnViewProps {
   turn: Turn;
@@ -19,8 +20,8 @@ export interface TurnViewProps {
  */
 export class TurnView extends Component<TurnViewProps> {
   override shouldComponentUpdate(next: TurnViewProps) {
-    const p = this.props;
-    return next.turn !== p.turn || next.env !== p.env || next.isLast !== p.isLast || next.live !== p.live;
+    const current = this.props;
+    return next.turn !== current.turn || next.env !== current.env || next.isLast !== current.isLast || next.live !== current.live;
   }
 
   override render({ turn, env, isLast, live }: TurnViewProps) {
@@ -37,7 +38,7 @@ export class TurnView extends Component<TurnViewProps> {
           {avatar.url && <img class="avatar" src={avatar.url} alt={avatar.name ?? ''} referrerpolicy="no-referrer" />}
         </div>
         {turn.failure ? (
-          <ErrorNote message={turn.failure.message} retryLabel={strings.retry} onRetry={turn.failure.retryable ? retry : undefined} />
+          <ErrorNote strings={strings} failure={turn.failure} offline={env.offline} onRetry={retry} />
         ) : (
           <AnswerView
             answer={turn.answer}

@@ -27,15 +27,15 @@ export function Chips({
   questions: readonly string[];
   label: string;
   disabled: boolean;
-  onAsk(q: string): void;
+  onAsk(question: string): void;
 }) {
   if (!questions.length) return null;
   return (
     <ul class="chips" aria-label={label}>
-      {questions.map((q) => (
-        <li key={q}>
-          <button type="button" class="chip" disabled={disabled} onClick={() => onAsk(q)}>
-            {q}
+      {questions.map((question) => (
+        <li key={question}>
+          <button type="button" class="chip" disabled={disabled} onClick={() => onAsk(question)}>
+            {question}
           </button>
         </li>
       ))}

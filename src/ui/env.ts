@@ -1,3 +1,4 @@
+import type { ReadonlySignal } from '@preact/signals';
 import type { AppMeta } from '../api/types.ts';
 import type { ExtrasModule, PartSlot } from '../chat/parts.ts';
 import type { ImagePolicy } from '../config/types.ts';
@@ -23,4 +24,6 @@ export interface ViewEnv {
   showWorkflowSteps: boolean;
   avatar: { url?: string | undefined; name?: string | undefined };
   actions: ChatActions;
+  /** The browser is offline (a signal: only the notes that depend on it re-render). */
+  offline: ReadonlySignal<boolean>;
 }

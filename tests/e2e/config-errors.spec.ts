@@ -84,7 +84,10 @@ for (const locale of ['constructor', '__proto__', 'toString', 'fr-FR']) {
     await chatWorks(page);
     await expect(widget.bubble(page)).toHaveAccessibleName('Close chat');
     expect(messages).toEqual([
-      { type: 'warning', text: `[dify-chatbot] systemVariables.locale must be en or zh-Hans, not "${locale}"; using English.` },
+      {
+        type: 'warning',
+        text: `[dify-chatbot] systemVariables.locale must be a language the widget speaks, not "${locale}"; using English.`,
+      },
     ]);
     // The embed and the chat file; before, `constructor` fetched a part file called "undefined".
     expect(scripts.filter((s) => !/^\/(embed|chat-[\w-]+)\.min\.js$/.test(s))).toEqual([]);

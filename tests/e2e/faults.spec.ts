@@ -57,6 +57,24 @@ test.describe('what the visitor sees when things go wrong', () => {
     expect(sent).toHaveLength(1);
   });
 
+  test('a stream cut after its headers (QA panel "Cut stream"): the answer says "cut off", with Retry, not "offline"', async ({
+    page,
+    openHostPage,
+    mock,
+  }) => {
+    await openHostPage({ config: { token: 'demo-chat', baseUrl: mock.url, systemVariables: { user_id: uniqueUser() } } });
+    await widget.bubble(page).click();
+    await mockControl(mock).fault({ kind: 'cut', afterEvents: 3 });
+    await ask(page, 'tell me something long');
+    const cut = turns(page).last();
+    await expect(lastAnswer(page)).toHaveAttribute('data-status', 'interrupted');
+    await expect(cut.locator('.error-note')).toHaveText(/^The answer was cut off\.\s*Retry$/);
+    await expect(cut.locator('.error-note')).not.toContainText('offline');
+    await cut.getByRole('button', { name: 'Retry' }).click();
+    await expect(lastAnswer(page)).toHaveAttribute('data-status', 'done');
+    await expect(turns(page)).toHaveCount(1);
+  });
+
   test('one malformed event is skipped with a console warning; the rest of the answer arrives', async ({ page, openHostPage, mock }) => {
     const warnings: string[] = [];
     page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
@@ -76,7 +94,12 @@ test.describe('what the visitor sees when things go wrong', () => {
     await context.setOffline(true);
     await expect(page.getByText(/You are offline/)).toBeVisible();
     await ask(page, 'hello while offline');
-    await expect(turns(page).last().locator('.error-note')).toContainText(/offline/);
+    const failed = turns(page).last();
+    await expect(failed.getByRole('button', { name: 'Retry' })).toBeVisible();
+    // Said once, by the offline note; the failed question does not say it again.
+    const sayings = widget.window(page).locator('p:not(.sr-only)', { hasText: /You are offline|You seem to be offline/ });
+    await expect(sayings).toHaveCount(1);
+    await expect(sayings).toHaveClass('offline-note');
     await context.setOffline(false);
     await expect(page.getByText(/You are offline/)).toHaveCount(0);
     await turns(page).last().getByRole('button', { name: 'Retry' }).click();

@@ -61,8 +61,9 @@ test('npm: the app bundle draws the bubble; the chat is a chunk of its own that 
   await widget.composer(page).press('Enter');
   await expect(widget.window(page).locator('.turn .answer').last()).toHaveAttribute('data-status', 'done');
   await expect(widget.window(page).locator('.turn .answer').last()).toContainText('Hello from npm');
-  // A plain chat answer needs neither the answer extras nor another language (both are chunks).
-  const parts = /^(extras|zh-hans)-/;
+  // A plain chat answer needs neither the answer extras nor another language (both are chunks,
+  // named after their module in src/parts/).
+  const parts = /^(extras|zh-Hans)-/;
   expect(readdirSync(outdir).filter((n) => parts.test(n))).toHaveLength(2);
   expect(chunks.filter((n) => parts.test(n))).toEqual([]);
 });

@@ -31,32 +31,32 @@ export function AgentSteps({ thoughts, files, meta, locale, imageBase, images, r
   if (steps.length === 0) return null;
   return (
     <ol class="dcb-agent-steps" aria-label={strings.toolCalls}>
-      {steps.map((t) => {
-        const tools = toolNames(t.tool);
-        const busy = running && !t.observation;
-        const stepFiles = t.fileIds.length ? files.filter((f) => t.fileIds.includes(f.id)) : [];
+      {steps.map((step) => {
+        const tools = toolNames(step.tool);
+        const busy = running && !step.observation;
+        const stepFiles = step.fileIds.length ? files.filter((file) => step.fileIds.includes(file.id)) : [];
         // Dify does not say which of a round's tools made a file, so name them all rather than guess.
-        const madeBy = tools.map((tool) => toolLabel(t.toolLabels, tool, locale)).join(', ');
+        const madeBy = tools.map((tool) => toolLabel(step.toolLabels, tool, locale)).join(', ');
         return (
-          <li key={t.id} class="dcb-agent-step" data-state={busy ? 'running' : 'done'}>
-            {tools.map((tool, i) => (
+          <li key={step.id} class="dcb-agent-step" data-state={busy ? 'running' : 'done'}>
+            {tools.map((tool, index) => (
               <ToolCall
-                key={`${i}:${tool}`}
+                key={`${index}:${tool}`}
                 tool={tool}
-                label={toolLabel(t.toolLabels, tool, locale)}
+                label={toolLabel(step.toolLabels, tool, locale)}
                 icon={toolIcon(meta, tool, imageBase)}
-                input={toolPart(t.toolInput, tool, i, tools.length)}
-                output={toolPart(t.observation, tool, i, tools.length)}
+                input={toolPart(step.toolInput, tool, index, tools.length)}
+                output={toolPart(step.observation, tool, index, tools.length)}
                 busy={busy}
                 strings={strings}
               />
             ))}
             {stepFiles.length > 0 && (
               <ul class="dcb-step-files">
-                {stepFiles.map((f) => (
-                  <li key={f.id} class="dcb-file">
+                {stepFiles.map((file) => (
+                  <li key={file.id} class="dcb-file">
                     <FileView
-                      file={f}
+                      file={file}
                       imageBase={imageBase}
                       images={images}
                       strings={strings}
@@ -76,7 +76,7 @@ export function AgentSteps({ thoughts, files, meta, locale, imageBase, images, r
 /** Ids of the files {@link AgentSteps} shows under a step — pass them to `AnswerFiles` as `exclude`. */
 export function agentStepFileIds(thoughts: AgentThought[]): Set<string> {
   const ids = new Set<string>();
-  for (const t of thoughts) if (isToolStep(t)) for (const id of t.fileIds) ids.add(id);
+  for (const thought of thoughts) if (isToolStep(thought)) for (const id of thought.fileIds) ids.add(id);
   return ids;
 }
 
@@ -150,15 +150,15 @@ function CheckIcon() {
   );
 }
 
-function isToolStep(t: AgentThought): boolean {
-  return toolNames(t.tool).length > 0;
+function isToolStep(thought: AgentThought): boolean {
+  return toolNames(thought.tool).length > 0;
 }
 
 function toolNames(tool: string): string[] {
   return typeof tool === 'string'
     ? tool
         .split(';')
-        .map((s) => s.trim())
+        .map((name) => name.trim())
         .filter(Boolean)
     : [];
 }
@@ -172,15 +172,17 @@ export function toolLabel(labels: Record<string, Record<string, string>> | null 
   const byLang = labels && typeof labels === 'object' && Object.hasOwn(labels, tool) ? labels[tool] : undefined;
   if (typeof byLang === 'string') return (byLang as string).trim() || tool;
   if (!byLang || typeof byLang !== 'object') return tool;
-  const entries = Object.entries(byLang).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].trim() !== '');
-  const find = (key: string) => entries.find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
+  const entries = Object.entries(byLang).filter(
+    (entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].trim() !== '',
+  );
+  const find = (key: string) => entries.find(([labelKey]) => labelKey.toLowerCase() === key.toLowerCase())?.[1];
   const wanted = (locale || '').replace(/-/g, '_');
   const lang = wanted.split('_')[0]?.toLowerCase() ?? '';
   const alias = lang === 'zh' ? (/_(tw|hk|mo|hant)$/i.test(wanted) ? 'zh_Hant' : 'zh_Hans') : '';
   return (
     (wanted && find(wanted)) ||
     (alias && find(alias)) ||
-    (lang && entries.find(([k]) => k.toLowerCase().split('_')[0] === lang)?.[1]) ||
+    (lang && entries.find(([labelKey]) => labelKey.toLowerCase().split('_')[0] === lang)?.[1]) ||
     find('en_US') ||
     tool
   );

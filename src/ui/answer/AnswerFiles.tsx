@@ -22,13 +22,13 @@ export interface AnswerFilesProps {
  * keeps its name as plain text, so the visitor still learns it existed.
  */
 export function AnswerFiles({ files, exclude, imageBase, images, strings }: AnswerFilesProps) {
-  const shown = exclude ? files.filter((f) => !exclude.has(f.id)) : files;
+  const shown = exclude ? files.filter((file) => !exclude.has(file.id)) : files;
   if (shown.length === 0) return null;
   return (
     <ul class="dcb-files" aria-label={strings.files}>
-      {shown.map((f) => (
-        <li key={f.id} class={isImageFile(f) ? 'dcb-file dcb-file-image' : 'dcb-file'}>
-          <FileView file={f} imageBase={imageBase} images={images} strings={strings} />
+      {shown.map((file) => (
+        <li key={file.id} class={isImageFile(file) ? 'dcb-file dcb-file-image' : 'dcb-file'}>
+          <FileView file={file} imageBase={imageBase} images={images} strings={strings} />
         </li>
       ))}
     </ul>
@@ -72,14 +72,14 @@ export function FileView({
   );
 }
 
-export function isImageFile(f: AnswerFile): boolean {
-  return f.type === 'image' || (typeof f.mimeType === 'string' && f.mimeType.toLowerCase().startsWith('image/'));
+export function isImageFile(file: AnswerFile): boolean {
+  return file.type === 'image' || (typeof file.mimeType === 'string' && file.mimeType.toLowerCase().startsWith('image/'));
 }
 
 /** The file name, or the last segment of the URL's path (signed URLs end in `<id>.<ext>`). */
-function fileName(f: AnswerFile): string {
-  if (f.filename) return f.filename;
-  const path = f.url.split(/[?#]/, 1)[0] ?? '';
+function fileName(file: AnswerFile): string {
+  if (file.filename) return file.filename;
+  const path = file.url.split(/[?#]/, 1)[0] ?? '';
   const last = path.slice(path.lastIndexOf('/') + 1);
   try {
     return decodeURIComponent(last);

@@ -29,8 +29,8 @@ export function Citations({ resources, strings }: CitationsProps) {
         {strings.sources}
       </p>
       <ul class="dcb-sources">
-        {groups.map((g) => (
-          <SourceGroup key={g.key} group={g} strings={strings} />
+        {groups.map((group) => (
+          <SourceGroup key={group.key} group={group} strings={strings} />
         ))}
       </ul>
     </section>
@@ -51,7 +51,10 @@ function SourceGroup({ group, strings }: { group: CitationGroup; strings: Answer
         <span class="dcb-source-count">{count === 1 ? strings.segmentOne : fill(strings.segmentMany, { n: count })}</span>
       </button>
       <ol class="dcb-segments" id={listId} hidden={!open}>
-        {open && group.segments.map((s, i) => <Segment key={s.segment_id ?? s.id ?? i} segment={s} strings={strings} />)}
+        {open &&
+          group.segments.map((segment, index) => (
+            <Segment key={segment.segment_id ?? segment.id ?? index} segment={segment} strings={strings} />
+          ))}
       </ol>
     </li>
   );
@@ -93,13 +96,18 @@ function Segment({ segment, strings }: { segment: RetrieverResource; strings: An
 export function groupByDocument(resources: RetrieverResource[] | null | undefined): CitationGroup[] {
   const groups = new Map<string, CitationGroup>();
   if (!Array.isArray(resources)) return [];
-  resources.forEach((r, i) => {
-    if (!r || typeof r !== 'object') return;
-    const name = typeof r.document_name === 'string' ? r.document_name : '';
-    const key = typeof r.document_id === 'string' && r.document_id ? `id:${r.document_id}` : name ? `name:${name}` : `item:${i}`;
+  resources.forEach((resource, index) => {
+    if (!resource || typeof resource !== 'object') return;
+    const name = typeof resource.document_name === 'string' ? resource.document_name : '';
+    const key =
+      typeof resource.document_id === 'string' && resource.document_id
+        ? `id:${resource.document_id}`
+        : name
+          ? `name:${name}`
+          : `item:${index}`;
     const group = groups.get(key);
-    if (group) group.segments.push(r);
-    else groups.set(key, { key, name, segments: [r] });
+    if (group) group.segments.push(resource);
+    else groups.set(key, { key, name, segments: [resource] });
   });
   return [...groups.values()];
 }

@@ -27,7 +27,12 @@ export function WorkflowPanel({ workflow, strings, defaultOpen = false, ended = 
   const elapsed = formatSeconds(workflow.elapsedTime, strings);
   const status = settle(workflow.status, ended);
   return (
-    <details class="dcb-workflow" data-status={status} open={open} onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+    <details
+      class="dcb-workflow"
+      data-status={status}
+      open={open}
+      onToggle={(event) => setOpen((event.currentTarget as HTMLDetailsElement).open)}
+    >
       <summary class="dcb-workflow-summary">
         <StatusIcon status={status} />
         <span class="dcb-workflow-title">{strings.workflow}</span>
@@ -85,8 +90,8 @@ export function workflowTree(nodes: WorkflowNode[], loops: LoopRun[]): TreeItem[
     for (const item of items.values()) if (item.loop.nodeId === ref) last = item;
     return last;
   };
-  const ownLoop = (n: WorkflowNode) => {
-    const item = items.get(n.id);
+  const ownLoop = (node: WorkflowNode) => {
+    const item = items.get(node.id);
     return item && !item.node ? item : undefined;
   };
   const place = (item: TreeItem, parentRef: string | null | undefined) => {
@@ -99,15 +104,15 @@ export function workflowTree(nodes: WorkflowNode[], loops: LoopRun[]): TreeItem[
       parent.children.push(item);
     } else top.push(item);
   };
-  for (const n of nodes) {
-    const own = ownLoop(n);
+  for (const node of nodes) {
+    const own = ownLoop(node);
     if (own) {
-      own.node = n;
+      own.node = node;
       if (!own.placed) {
         own.placed = true;
-        place(own, n.parentId);
+        place(own, node.parentId);
       }
-    } else place({ type: 'node', key: `node:${n.id}`, node: n }, n.parentId);
+    } else place({ type: 'node', key: `node:${node.id}`, node }, node.parentId);
   }
   for (const item of items.values()) {
     if (!item.placed) top.push(item);
@@ -130,7 +135,7 @@ function toRounds(children: TreeItem[]): LoopItem['rounds'] {
     if (list) list.push(child);
     else rounds.set(round, [child]);
   }
-  return [...rounds.entries()].sort((a, b) => a[0] - b[0]).map(([round, items]) => ({ round, items }));
+  return [...rounds.entries()].sort((left, right) => left[0] - right[0]).map(([round, items]) => ({ round, items }));
 }
 
 // ---------------------------------------------------------------------------------------------

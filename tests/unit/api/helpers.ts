@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createParser } from 'eventsource-parser';
 import { toStreamEvent } from '../../../src/api/stream.ts';
 import { safeStorage, type SafeStorage } from '../../../src/util/storage.ts';
-import type { StreamEvent } from '../../../src/api/types.ts';
+import type { StreamEvent } from '../../../src/api/stream-events.ts';
 
 /** Test doubles shared by the api and state tests. */
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toPayload } from '../../../src/api/client.ts';
 import { createHttp } from '../../../src/api/http.ts';
 import { streamChat } from '../../../src/api/stream.ts';
-import type { StreamEvent } from '../../../src/api/types.ts';
+import type { StreamEvent } from '../../../src/api/stream-events.ts';
 import { emptyAnswer, type Answer } from '../../../src/state/answer.ts';
 import { reduceAnswer } from '../../../src/state/reduce.ts';
 import { FIXTURE_NAMES, fakeFetch, fixtureBytes, sse } from './helpers.ts';

@@ -3,7 +3,7 @@ import { toPayload } from '../../../src/api/client.ts';
 import { ApiError } from '../../../src/api/errors.ts';
 import { createHttp, type Http } from '../../../src/api/http.ts';
 import { streamChat, type StreamChatOptions } from '../../../src/api/stream.ts';
-import type { StreamEvent } from '../../../src/api/types.ts';
+import type { StreamEvent } from '../../../src/api/stream-events.ts';
 import { collect, difyError, fakeFetch, fixtureBytes, sse, type Handler } from './helpers.ts';
 
 const payload = toPayload({ query: 'Hi', inputs: {} });

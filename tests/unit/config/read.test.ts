@@ -292,7 +292,7 @@ describe('readConfig: inputs, systemVariables, userVariables', () => {
     (locale) => {
       const result = readConfig({ ...ok, systemVariables: { locale } });
       expect(result.config?.systemVariables.locale).toBe('en');
-      expect(result.problems).toEqual([`systemVariables.locale must be en or zh-Hans, not "${locale}"; using English.`]);
+      expect(result.problems).toEqual([`systemVariables.locale must be a language the widget speaks, not "${locale}"; using English.`]);
     },
   );
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { en, localePackFor, stringsFor } from '../../../src/i18n/strings.ts';
+import { localePackFor } from '../../../src/i18n/locale.ts';
+import { en, stringsFor } from '../../../src/i18n/strings.ts';
 
 describe('localePackFor looks packs up without the prototype chain', () => {
   test.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', 'constructor-x'])('%j has no pack: English', (locale) => {

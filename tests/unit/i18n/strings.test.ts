@@ -1,12 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { answerEn } from '../../../src/i18n/answer-strings.ts';
-import { en, localePackFor, stringsFor } from '../../../src/i18n/strings.ts';
+import { existsSync } from 'node:fs';
+import { PART_TABLE } from '../../../src/chat/part-table.ts';
+import { launcherStrings } from '../../../src/i18n/launcher-strings.ts';
+import { localePackFor, pickByLocale } from '../../../src/i18n/locale.ts';
+import { en, stringsFor } from '../../../src/i18n/strings.ts';
 import { zhHans } from '../../../src/i18n/zh-hans.ts';
 
 describe('chat strings and language packs', () => {
   it('knows which pack a locale needs: Chinese tags need zh-Hans, English and unknown languages none', () => {
     for (const tag of ['zh-Hans', 'zh_Hans', 'zh-CN', 'zh', 'ZH-hans']) expect(localePackFor(tag), tag).toBe('zh-Hans');
     for (const tag of ['en', 'en-US', 'fr-FR', '', undefined]) expect(localePackFor(tag), String(tag)).toBeNull();
+  });
+
+  it('the bubble speaks the language the chat will (one rule, from the part table)', () => {
+    for (const tag of ['zh-CN', 'zh_HK', 'zh-Hant-TW', 'ZH'])
+      expect(launcherStrings(tag).openChat, tag).toBe(PART_TABLE['zh-Hans'].launcher.openChat);
+    for (const tag of ['en-GB', 'de', 'zhx', 'constructor', '', undefined])
+      expect(launcherStrings(tag).openChat, String(tag)).toBe('Open chat');
+    for (const tag of ['zh_HK', 'zh-Hant-TW', 'en-GB', 'constructor', 'toString']) {
+      expect(localePackFor(tag) === null, tag).toBe(launcherStrings(tag).openChat === 'Open chat');
+    }
+  });
+
+  it('a full tag wins over its language; case and `_` do not matter', () => {
+    const byTag = new Map([
+      ['zh', 'simplified'],
+      ['zh-tw', 'traditional'],
+    ]);
+    expect(pickByLocale('zh_TW', byTag)).toBe('traditional');
+    expect(pickByLocale('ZH-CN', byTag)).toBe('simplified');
+    expect(pickByLocale('en', byTag)).toBeUndefined();
+  });
+
+  it('every part in the table has its module in src/parts/', () => {
+    for (const name of Object.keys(PART_TABLE)) expect(existsSync(`src/parts/${name}.ts`), name).toBe(true);
   });
 
   it('speaks English until the pack is in, then the pack', () => {

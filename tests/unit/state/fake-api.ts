@@ -3,7 +3,8 @@ import { ApiError, type ApiErrorKind } from '../../../src/api/errors.ts';
 import type { Http } from '../../../src/api/http.ts';
 import type { Passport } from '../../../src/api/passport.ts';
 import type { StreamChatOptions, StreamChatResult } from '../../../src/api/stream.ts';
-import type { AppMeta, AppParameters, HistoryMessage, Paged, Rating, Site, StreamEvent } from '../../../src/api/types.ts';
+import type { StreamEvent } from '../../../src/api/stream-events.ts';
+import type { AppMeta, AppParameters, HistoryMessage, Paged, Rating, Site } from '../../../src/api/types.ts';
 import type { SafeStorage } from '../../../src/util/storage.ts';
 
 /**

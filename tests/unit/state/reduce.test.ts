@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { HistoryMessage, StreamEvent } from '../../../src/api/types.ts';
+import type { StreamEvent } from '../../../src/api/stream-events.ts';
+import type { HistoryMessage } from '../../../src/api/types.ts';
 import { answerFromHistory, emptyAnswer, type Answer } from '../../../src/state/answer.ts';
 import { finishAnswer, isAnswerSettled, reduceAnswer } from '../../../src/state/reduce.ts';
 import { fixtureEvents, type FixtureName } from '../api/helpers.ts';

@@ -2,7 +2,7 @@
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, test } from 'vitest';
-import type { StreamEvent } from '../../../../src/api/types.ts';
+import type { StreamEvent } from '../../../../src/api/stream-events.ts';
 import { answerEn } from '../../../../src/i18n/answer-strings.ts';
 import { answerZhHans } from '../../../../src/i18n/answer-zh-hans.ts';
 import { emptyAnswer, type LoopRun, type WorkflowNode, type WorkflowRun } from '../../../../src/state/answer.ts';
