@@ -240,6 +240,28 @@ test('loading the script twice mounts one bubble', async ({ page, openHostPage, 
   await expect(page.locator('#dify-chatbot-bubble-button')).toHaveCount(1);
 });
 
+test('difyChatbot.mount() while mounted: one console message naming destroy(), and the mounted widget stays as it is', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
+  const messages: string[] = [];
+  page.on('console', (m) => m.text().startsWith('[dify-chatbot]') && messages.push(`${m.type()}: ${m.text()}`));
+  await openHostPage({ config: { token: TOKEN, baseUrl: mock.url } });
+  await expect(bubbleButton(page)).toBeVisible();
+  await page.evaluate(
+    (url) => (window as unknown as { difyChatbot: { mount(c: unknown): void } }).difyChatbot.mount({ token: 'demo-agent', baseUrl: url }),
+    mock.url,
+  );
+  await expect.poll(() => messages.length).toBe(1);
+  expect(messages[0]).toMatch(/^warning: \[dify-chatbot\] Already mounted.*call destroy\(\) first/);
+  await expect(bubbleHost(page)).toHaveCount(1);
+  // Still the first config's chat.
+  await bubbleButton(page).click();
+  await expect(windowHost(page).getByRole('heading', { name: 'Acme Support (chat)' })).toBeVisible();
+  expect(messages).toHaveLength(1);
+});
+
 for (const placement of [
   { name: 'in <head>', script: 'head' as const, attrs: '' },
   { name: 'in <head> with defer', script: 'head' as const, attrs: 'defer' },
