@@ -74,6 +74,7 @@ export function ChatPanel({
   );
   // Dify hides "new conversation" while the page pins a conversation (docs/PROTOCOL.md §5.3).
   const canReset = !config.systemVariables.conversation_id && hasConversation.value;
+  const unavailable = useComputed(() => unavailableReason(store)).value;
 
   const welcome =
     boot === 'ready' ? (
@@ -131,7 +132,7 @@ export function ChatPanel({
         draft={store.draft.value}
         placeholder={site?.input_placeholder ?? undefined}
         busy={busy.value}
-        disabled={boot === 'failed' && store.bootError.value?.retryable === false}
+        unavailable={unavailable}
         onDraft={actions.setDraft}
         onSend={(text) => {
           if (actions.send(text)) actions.setDraft('');
@@ -144,4 +145,16 @@ export function ChatPanel({
       </p>
     </div>
   );
+}
+
+/**
+ * Why the chat cannot take a question now: the boot failed for good, or the last question was
+ * refused because the chat is unavailable (a disabled site). Not a question that merely failed,
+ * nor one restored after a reload (that boot succeeded): those can be retried or asked anew.
+ */
+function unavailableReason({ boot, bootError, turns }: ChatStore): string | undefined {
+  const failed = boot.value === 'failed';
+  const last = turns.value.at(-1);
+  const failure = failed ? bootError.value : (last?.failure ?? last?.streamError);
+  return failure && !failure.retryable && (failed || failure.kind === 'unavailable') ? failure.message : undefined;
 }
