@@ -53,7 +53,7 @@ export function ChatPanel({
   const parameters = store.parameters.value;
   const boot = store.boot.value;
   const busy = useComputed(() => store.live.value !== null);
-  const hasConversation = useComputed(() => store.turns.value.length > 0 || store.live.value !== null);
+  const hasConversation = useComputed(() => busy.value || store.turns.value.length > 0);
   const imageBase = new URL(config.apiBase).origin;
   const linkBase = config.baseUrl;
   const meta = store.meta.value;
@@ -75,6 +75,18 @@ export function ChatPanel({
   // Dify hides "new conversation" while the page pins a conversation (docs/PROTOCOL.md §5.3).
   const canReset = !config.systemVariables.conversation_id && hasConversation.value;
   const unavailable = useComputed(() => unavailableReason(store)).value;
+  /**
+   * A control the visitor used can go away under the focus: Stop turns into a disabled Send when
+   * the answer ends; Retry, Regenerate, "new conversation" and a chip are gone once used. The
+   * focus would fall to the page's <body>: it goes to the message box instead. Checked after the
+   * control is used (a click, also from the keyboard) and when it loses the focus (disabled: all
+   * browsers; removed: Chromium reports it while it is still in the tree), once the render is done.
+   */
+  const keepFocusInside = ({ target }: Event) =>
+    setTimeout(() => {
+      const used = target as HTMLButtonElement;
+      if (!used.isConnected || used.disabled) inputRef.current?.focus();
+    });
 
   const welcome =
     boot === 'ready' ? (
@@ -92,7 +104,10 @@ export function ChatPanel({
     );
 
   return (
-    <div class="panel" style={themeVariables(site)}>
+    // The panel only watches the clicks of its buttons (keepFocusInside); it is not a control itself.
+    // biome-ignore lint/a11y/noStaticElementInteractions: delegation, see above
+    // biome-ignore lint/a11y/useKeyWithClickEvents: keyboard activation of a button is a click too
+    <div class="panel" style={themeVariables(site)} onClick={keepFocusInside} onFocusOut={keepFocusInside}>
       <Header
         strings={strings}
         expanded={layout.expanded.value}
@@ -102,14 +117,7 @@ export function ChatPanel({
         title={site?.title || strings.chatWindow}
         titleId={TITLE_ID}
         icon={<AppIcon site={site} imageBase={imageBase} />}
-        onNewConversation={
-          canReset
-            ? () => {
-                actions.newConversation();
-                inputRef.current?.focus();
-              }
-            : undefined
-        }
+        onNewConversation={canReset ? actions.newConversation : undefined}
       />
       {boot === 'failed' && store.bootError.value ? (
         <div class="conversation">
