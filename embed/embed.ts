@@ -4,7 +4,7 @@
  * module with side effects on import (docs/ARCHITECTURE.md §4). Nothing here may throw into the host page.
  */
 import type { Launcher } from '../src/launcher/launcher.ts';
-import { mount } from '../src/mount.ts';
+import { mount, reportAlreadyMounted } from '../src/mount.ts';
 import { chatScriptUrl, loadChatScript } from './load-chat.ts';
 
 declare const __CHAT_FILE__: string;
@@ -38,10 +38,13 @@ let latest: Launcher | null = null;
 
 function start(config: unknown): void {
   try {
-    launcher ??= mount(config, {
-      loadChat: (container, resolved) =>
-        loadChatScript(chatScriptUrl(embedSrc, resolved.baseUrl, __CHAT_FILE__), container, scriptNonce ?? resolved.nonce),
-    });
+    // The widget this script mounted stays as it is; mount() does nothing until destroy().
+    if (launcher) reportAlreadyMounted();
+    else
+      launcher = mount(config, {
+        loadChat: (container, resolved) =>
+          loadChatScript(chatScriptUrl(embedSrc, resolved.baseUrl, __CHAT_FILE__), container, scriptNonce ?? resolved.nonce),
+      });
     latest = launcher ?? latest;
   } catch (error) {
     console.error('[dify-chatbot] The chatbot failed to start:', error);

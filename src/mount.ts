@@ -10,19 +10,26 @@ export interface MountOptions {
 }
 
 /**
+ * Says why a mount did nothing: the widget on the page stays as it is (a second copy of the
+ * script, or `mount()` called again without `destroy()`).
+ */
+export function reportAlreadyMounted(): null {
+  console.warn('[dify-chatbot] Already mounted, so mount() did nothing: call destroy() first.');
+  return null;
+}
+
+/**
  * Validates `config`, reports each problem once on the console, and mounts the chatbot.
  * Returns null when it cannot start (missing or secret token) or is already mounted: loading
  * the script twice mounts once.
  */
 export function mount(rawConfig: unknown, options: MountOptions): Launcher | null {
   const doc = options.document ?? document;
+  // Before reading the config: one message, not one per problem of a config that is not used.
+  if (doc.getElementById(BUBBLE_ID)) return reportAlreadyMounted();
   const { config, problems } = readConfig(rawConfig);
   const report = config ? console.warn : console.error;
   for (const problem of problems) report(`[dify-chatbot] ${problem}`);
   if (!config) return null;
-  if (doc.getElementById(BUBBLE_ID)) {
-    console.warn('[dify-chatbot] The chatbot is already on this page; the second copy of the script does nothing.');
-    return null;
-  }
   return startLauncher(config, { loadChat: options.loadChat, document: doc, prefetchWhenIdle: config.prefetch });
 }

@@ -27,9 +27,16 @@
     }
   }
 
-  function say(text, kind) {
-    statusLine.textContent = text;
-    statusLine.setAttribute('data-kind', kind || 'info');
+  /**
+   * Shows `text` in the status line of the section holding `near` (the control just used), so it
+   * appears where the visitor is looking, scrolled into view; without `near`, at the top.
+   */
+  function say(text, kind, near) {
+    var section = near?.closest('details, .qa-footer');
+    var line = section?.querySelector('.qa-status') || statusLine;
+    line.textContent = text;
+    line.setAttribute('data-kind', kind || 'info');
+    if (line !== statusLine) line.scrollIntoView({ block: 'nearest' });
   }
 
   function api(method, path, payload) {
@@ -45,8 +52,11 @@
     });
   }
 
-  function fail(err) {
-    say(`Failed: ${err.message}`, 'error');
+  /** A handler that reports a failed call next to the control that made it. */
+  function failNear(near) {
+    return function (err) {
+      say(`Failed: ${err.message}`, 'error', near);
+    };
   }
 
   // ---- open / close -------------------------------------------------------------------------
@@ -106,7 +116,7 @@
       JSON.parse(text);
       return true;
     } catch (err) {
-      say(`${label} is not valid JSON: ${err.message}`, 'error');
+      say(`${label} is not valid JSON: ${err.message}`, 'error', configForm);
       return false;
     }
   }
@@ -156,19 +166,20 @@
     var spec = JSON.parse(button.getAttribute('data-fault'));
     api('POST', '/faults', spec)
       .then(function () {
-        say(`Queued "${button.textContent}" for the next request.`, 'ok');
+        say(`Queued "${button.textContent}" for the next request.`, 'ok', button);
         refresh();
       })
-      .catch(fail);
+      .catch(failNear(button));
   });
 
-  $('qa-clear-faults').addEventListener('click', function () {
+  $('qa-clear-faults').addEventListener('click', function (event) {
+    var button = event.currentTarget;
     api('DELETE', '/faults')
       .then(function () {
-        say('Faults cleared.', 'ok');
+        say('Faults cleared.', 'ok', button);
         refresh();
       })
-      .catch(fail);
+      .catch(failNear(button));
   });
 
   function showFaults(state) {
@@ -194,37 +205,50 @@
 
   // ---- deployment ---------------------------------------------------------------------------
 
-  function appAction(payload, message) {
+  function appAction(payload, message, button) {
     var app = selectedApp();
     if (!app) return;
     api('POST', `/apps/${encodeURIComponent(app.key)}`, payload)
       .then(function (data) {
-        say(message(data.app), 'ok');
+        say(message(data.app), 'ok', button);
         refresh();
       })
-      .catch(fail);
+      .catch(failNear(button));
   }
-  $('qa-site-off').addEventListener('click', function () {
-    appAction({ enable_site: false }, function (a) {
-      return `Site of ${a.key} disabled.`;
-    });
+  $('qa-site-off').addEventListener('click', function (event) {
+    appAction(
+      { enable_site: false },
+      function (a) {
+        return `Site of ${a.key} disabled.`;
+      },
+      event.currentTarget,
+    );
   });
-  $('qa-site-on').addEventListener('click', function () {
-    appAction({ enable_site: true }, function (a) {
-      return `Site of ${a.key} enabled.`;
-    });
+  $('qa-site-on').addEventListener('click', function (event) {
+    appAction(
+      { enable_site: true },
+      function (a) {
+        return `Site of ${a.key} enabled.`;
+      },
+      event.currentTarget,
+    );
   });
-  $('qa-regenerate').addEventListener('click', function () {
-    appAction({ regenerate_code: true }, function (a) {
-      return `New code for ${a.key}: ${a.code}. "Apply & reload" to use it.`;
-    });
+  $('qa-regenerate').addEventListener('click', function (event) {
+    appAction(
+      { regenerate_code: true },
+      function (a) {
+        return `New code for ${a.key}: ${a.code}. "Apply & reload" to use it.`;
+      },
+      event.currentTarget,
+    );
   });
-  $('qa-rotate').addEventListener('click', function () {
+  $('qa-rotate').addEventListener('click', function (event) {
+    var button = event.currentTarget;
     api('POST', '/rotate-secret')
       .then(function () {
-        say('Secret rotated: every passport is now invalid.', 'ok');
+        say('Secret rotated: every passport is now invalid.', 'ok', button);
       })
-      .catch(fail);
+      .catch(failNear(button));
   });
 
   // ---- mock settings ------------------------------------------------------------------------
@@ -253,18 +277,19 @@
     api('POST', '/settings', patch)
       .then(function (data) {
         showSettings(data.settings);
-        say(`Setting ${el.name} = ${JSON.stringify(patch[el.name])}.`, 'ok');
+        say(`Setting ${el.name} = ${JSON.stringify(patch[el.name])}.`, 'ok', el);
       })
-      .catch(fail);
+      .catch(failNear(el));
   });
 
-  $('qa-reset').addEventListener('click', function () {
+  $('qa-reset').addEventListener('click', function (event) {
+    var button = event.currentTarget;
     api('POST', '/reset')
       .then(function () {
-        say('Mock reset: faults, settings, apps and conversations.', 'ok');
+        say('Mock reset: faults, settings, apps and conversations.', 'ok', button);
         refresh();
       })
-      .catch(fail);
+      .catch(failNear(button));
   });
 
   // ---- state polling ------------------------------------------------------------------------

@@ -32,6 +32,13 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  const { code, address, port } = (err ?? {}) as { code?: string; address?: string; port?: number };
+  // A second `npm start`, or another program, on the port: say what to do instead of a stack trace.
+  if (code === 'EADDRINUSE') {
+    console.error(
+      `Port ${port} on ${address} is already in use (is the demo already running?).\n` +
+        `Stop that server, or start on another port: PORT=${(port ?? 8787) + 1} npm start (PORT=0 picks any free port).`,
+    );
+  } else console.error(err);
   process.exit(1);
 });

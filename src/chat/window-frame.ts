@@ -39,32 +39,33 @@ export function createWindowFrame({ doc, bubble, label, nonce, mount, onEscape, 
   const place = () => {
     if (!isOpen() || isMobile()) return;
     // Measure the size the stylesheets (ours or the page's) give, without our previous fit.
-    host.style.removeProperty('max-height');
+    const style = host.style;
+    style.maxWidth = style.maxHeight = '';
     const size = host.getBoundingClientRect();
-    const anchor = anchorWindow(bubble.getBoundingClientRect(), size, mount.viewportSize(doc));
-    host.style.left = `${anchor.left}px`;
-    host.style.top = `${anchor.top}px`;
-    if (anchor.maxHeight < size.height) host.style.maxHeight = `${anchor.maxHeight}px`;
+    const box = anchorWindow(bubble.getBoundingClientRect(), size, mount.viewportSize(doc));
+    style.left = `${box.left}px`;
+    style.top = `${box.top}px`;
+    // Squeezed only where no side of the bubble has room for all of it.
+    if (box.width < size.width) style.maxWidth = `${box.width}px`;
+    if (box.height < size.height) style.maxHeight = `${box.height}px`;
   };
 
-  const onKeyDown = (event: KeyboardEvent) => {
+  // On the host itself, which destroy() removes: nothing to undo on the page.
+  host.addEventListener('keydown', (event) => {
     if (event.key === 'Escape' && !event.defaultPrevented) {
       event.stopPropagation();
       onEscape();
     }
-  };
-  host.addEventListener('keydown', onKeyDown);
-  cleanups.push(() => host.removeEventListener('keydown', onKeyDown));
+  });
 
   if (typeof ResizeObserver !== 'undefined') {
     // The page's CSS may size the window (Dify's snippet does); re-anchor whenever it changes.
-    const observer = new ResizeObserver(() => place());
+    const observer = new ResizeObserver(place);
     observer.observe(host);
     cleanups.push(() => observer.disconnect());
   }
-  const onResize = () => place();
-  win.addEventListener('resize', onResize);
-  cleanups.push(() => win.removeEventListener('resize', onResize));
+  win.addEventListener('resize', place);
+  cleanups.push(() => win.removeEventListener('resize', place));
   if (mobile) {
     const onChange = () => {
       onMobileChange(mobile.matches);
@@ -104,7 +105,8 @@ export function createWindowFrame({ doc, bubble, label, nonce, mount, onEscape, 
     },
     setDragging(dragging: boolean) {
       host.toggleAttribute('data-dragging', dragging);
-      if (!dragging) place();
+      // Hidden meanwhile (visibility), so placing it at every change is harmless.
+      place();
     },
     setLabel(text: string) {
       host.setAttribute('aria-label', text);

@@ -50,25 +50,39 @@ export function moveBubble(
 }
 
 /**
- * Places the window next to the bubble on the side with room, as Dify's embed re-anchors its
- * iframe to the bubble's quadrant: above the bubble when it sits in the lower half, below it
- * otherwise; right edges aligned when it sits in the right half, left edges otherwise. When the
- * window is taller than the room on that side it gets a `maxHeight` that fits, so it never
- * covers the bubble or leaves the viewport.
+ * Places the window next to the bubble where most of it shows. Above or below first, as Dify's
+ * embed re-anchors its iframe to the bubble's quadrant (above in the lower half, below in the upper
+ * half; right edges aligned in the right half, left edges otherwise). When the window does not fit
+ * there but shows more beside the bubble (a bubble dragged to the middle of the page), it goes left
+ * or right of it, centred on it. Returns the box it gets: smaller than `windowSize` only where no
+ * side has room for all of it, so it never covers the bubble or leaves the viewport.
  */
-export function anchorWindow(bubble: Rect, windowSize: Size, viewport: Size): { left: number; top: number; maxHeight: number } {
-  const inRightHalf = bubble.left + bubble.width / 2 > viewport.width / 2;
-  const inLowerHalf = bubble.top + bubble.height / 2 > viewport.height / 2;
-  const left = inRightHalf ? bubble.left + bubble.width - windowSize.width : bubble.left;
-  const room = inLowerHalf ? bubble.top - 2 * GAP : viewport.height - (bubble.top + bubble.height) - 2 * GAP;
-  const maxHeight = Math.max(0, room);
-  const height = Math.min(windowSize.height, maxHeight);
-  const top = inLowerHalf ? bubble.top - GAP - height : bubble.top + bubble.height + GAP;
-  return {
-    left: clamp(left, GAP, Math.max(GAP, viewport.width - windowSize.width - GAP)),
-    top,
-    maxHeight,
-  };
+export function anchorWindow(bubble: Rect, windowSize: Size, viewport: Size): Rect {
+  const bubbleRight = bubble.left + bubble.width;
+  const bubbleBottom = bubble.top + bubble.height;
+  // The room on each side: a gap to the bubble and a gap to the viewport's edge. More room
+  // before than after the bubble means it sits in the right half; more above, the lower half.
+  const above = bubble.top - 2 * GAP;
+  const below = viewport.height - bubbleBottom - 2 * GAP;
+  const before = bubble.left - 2 * GAP;
+  const after = viewport.width - bubbleRight - 2 * GAP;
+  const width = Math.min(windowSize.width, viewport.width - 2 * GAP);
+  const height = Math.min(windowSize.height, viewport.height - 2 * GAP);
+  const stackedHeight = Math.min(height, Math.max(above, below));
+  const besideWidth = Math.min(width, Math.max(before, after));
+  return besideWidth * height > width * stackedHeight
+    ? {
+        left: before > after ? bubble.left - GAP - besideWidth : bubbleRight + GAP,
+        top: clamp(bubble.top + (bubble.height - height) / 2, GAP, viewport.height - GAP - height),
+        width: besideWidth,
+        height,
+      }
+    : {
+        left: clamp(before > after ? bubbleRight - width : bubble.left, GAP, viewport.width - GAP - width),
+        top: below > above ? bubbleBottom + GAP : bubble.top - GAP - stackedHeight,
+        width,
+        height: stackedHeight,
+      };
 }
 
 function clamp(value: number, min: number, max: number): number {

@@ -4,12 +4,13 @@ import type { ExtrasModule, PartSlot } from '../chat/parts.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import type { Strings } from '../i18n/strings.ts';
 import type { ChatActions } from '../state/actions.ts';
+import type { TurnFailure } from '../state/failure.ts';
 import type { ChatStore } from '../state/store.ts';
 import { fillOpeningStatement } from '../state/welcome.ts';
 import { AppIcon } from './AppIcon.tsx';
 import { Composer } from './Composer.tsx';
 import { ErrorNote } from './ErrorNote.tsx';
-import { announcementText } from './failure-text.ts';
+import { announcementText, failureText } from './failure-text.ts';
 import { Header } from './Header.tsx';
 import type { ViewEnv } from './env.ts';
 import { MessageList } from './MessageList.tsx';
@@ -54,7 +55,7 @@ export function ChatPanel({
   const parameters = store.parameters.value;
   const boot = store.boot.value;
   const busy = useComputed(() => store.live.value !== null);
-  const hasConversation = useComputed(() => store.turns.value.length > 0 || store.live.value !== null);
+  const hasConversation = useComputed(() => busy.value || store.turns.value.length > 0);
   const imageBase = new URL(config.apiBase).origin;
   const linkBase = config.baseUrl;
   const meta = store.meta.value;
@@ -77,6 +78,20 @@ export function ChatPanel({
   );
   // Dify hides "new conversation" while the page pins a conversation (docs/PROTOCOL.md §5.3).
   const canReset = !config.systemVariables.conversation_id && hasConversation.value;
+  const unavailableFailure = useComputed(() => unavailableReason(store)).value;
+  const unavailable = unavailableFailure && failureText(unavailableFailure, strings);
+  /**
+   * A control the visitor used can go away under the focus: Stop turns into a disabled Send when
+   * the answer ends; Retry, Regenerate, "new conversation" and a chip are gone once used. The
+   * focus would fall to the page's <body>: it goes to the message box instead. Checked after the
+   * control is used (a click, also from the keyboard) and when it loses the focus (disabled: all
+   * browsers; removed: Chromium reports it while it is still in the tree), once the render is done.
+   */
+  const keepFocusInside = ({ target }: Event) =>
+    setTimeout(() => {
+      const used = target as HTMLButtonElement;
+      if (!used.isConnected || used.disabled) inputRef.current?.focus();
+    });
 
   const welcome =
     boot === 'ready' ? (
@@ -99,7 +114,10 @@ export function ChatPanel({
     );
 
   return (
-    <div class="panel" style={themeVariables(site)}>
+    // The panel only watches the clicks of its buttons (keepFocusInside); it is not a control itself.
+    // biome-ignore lint/a11y/noStaticElementInteractions: delegation, see above
+    // biome-ignore lint/a11y/useKeyWithClickEvents: keyboard activation of a button is a click too
+    <div class="panel" style={themeVariables(site)} onClick={keepFocusInside} onFocusOut={keepFocusInside}>
       <Header
         strings={strings}
         expanded={layout.expanded.value}
@@ -109,14 +127,7 @@ export function ChatPanel({
         title={site?.title || strings.chatWindow}
         titleId={TITLE_ID}
         icon={<AppIcon site={site} imageBase={imageBase} />}
-        onNewConversation={
-          canReset
-            ? () => {
-                actions.newConversation();
-                inputRef.current?.focus();
-              }
-            : undefined
-        }
+        onNewConversation={canReset ? actions.newConversation : undefined}
       />
       {boot === 'failed' && store.bootError.value ? (
         <div class="conversation">
@@ -135,7 +146,7 @@ export function ChatPanel({
         draft={store.draft.value}
         placeholder={site?.input_placeholder ?? undefined}
         busy={busy.value}
-        disabled={boot === 'failed' && store.bootError.value?.retryable === false}
+        unavailable={unavailable}
         onDraft={actions.setDraft}
         onSend={(text) => {
           if (actions.send(text)) actions.setDraft('');
@@ -148,4 +159,16 @@ export function ChatPanel({
       </p>
     </div>
   );
+}
+
+/**
+ * Why the chat cannot take a question now: the boot failed for good, or the last question was
+ * refused because the chat is unavailable (a disabled site). Not a question that merely failed,
+ * nor one restored after a reload (that boot succeeded): those can be retried or asked anew.
+ */
+function unavailableReason({ boot, bootError, turns }: ChatStore): TurnFailure | undefined {
+  const failed = boot.value === 'failed';
+  const last = turns.value.at(-1);
+  const failure = failed ? bootError.value : (last?.failure ?? last?.streamError);
+  return failure && !failure.retryable && (failed || failure.kind === 'unavailable') ? failure : undefined;
 }

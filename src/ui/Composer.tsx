@@ -7,7 +7,11 @@ export interface ComposerProps {
   draft: string;
   placeholder?: string | undefined;
   busy: boolean;
-  disabled?: boolean;
+  /**
+   * Why nothing can be sent (the chat is unavailable), or nothing. The box then keeps the draft,
+   * read-only but focusable (Send is disabled), and says why as its accessible description.
+   */
+  unavailable?: string | undefined;
   onDraft(text: string): void;
   onSend(text: string): void;
   onStop(): void;
@@ -20,7 +24,7 @@ const MAX_ROWS_HEIGHT = 160;
  * The message box: Enter sends, Shift+Enter adds a line (and IME composition never sends).
  * The text stays in the draft until the question is accepted, so nothing typed is lost.
  */
-export function Composer({ strings, draft, placeholder, busy, disabled, onDraft, onSend, onStop, inputRef }: ComposerProps) {
+export function Composer({ strings, draft, placeholder, busy, unavailable, onDraft, onSend, onStop, inputRef }: ComposerProps) {
   useLayoutEffect(() => {
     // Grow with the text up to a limit, then scroll.
     const el = inputRef.current;
@@ -30,7 +34,7 @@ export function Composer({ strings, draft, placeholder, busy, disabled, onDraft,
     if (el.scrollHeight > el.clientHeight) el.style.height = `${Math.min(el.scrollHeight, MAX_ROWS_HEIGHT)}px`;
   }, [draft]);
 
-  const canSend = draft.trim().length > 0 && !busy && !disabled;
+  const canSend = draft.trim().length > 0 && !busy && !unavailable;
   const submit = () => {
     if (canSend) onSend(draft);
   };
@@ -51,6 +55,9 @@ export function Composer({ strings, draft, placeholder, busy, disabled, onDraft,
         rows={1}
         value={draft}
         placeholder={placeholder || strings.placeholder}
+        readOnly={!!unavailable}
+        aria-disabled={!!unavailable}
+        aria-description={unavailable}
         enterkeyhint="send"
         onInput={(event) => onDraft((event.currentTarget as HTMLTextAreaElement).value)}
         onKeyDown={(event) => {

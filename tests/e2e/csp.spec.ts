@@ -36,8 +36,10 @@ async function useTheWholeWidget(page: Page) {
 
   await widget.composer(page).fill('Show me some markdown');
   await widget.composer(page).press('Enter');
-  await expect(lastAnswer(page)).toHaveAttribute('data-status', 'streaming');
-  await expect(lastAnswer(page)).toHaveAttribute('data-status', 'done', { timeout: 15_000 });
+  // Not a check for the passing 'streaming' state: on a busy machine the whole stream can arrive
+  // in one read and render straight as 'done' (chat.spec.ts covers streaming). Here what counts
+  // is that the request was allowed and everything rendered.
+  await expect(lastAnswer(page)).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
   const answer = lastAnswer(page);
   await expect(answer.locator('h1, h2, h3').first()).toBeVisible();
   await expect(answer.locator('table')).toBeVisible();
@@ -46,14 +48,16 @@ async function useTheWholeWidget(page: Page) {
   const image = answer.getByRole('img', { name: 'A small test image' });
   await expect(image).toBeVisible();
   await expect
-    .poll(() => image.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth))
+    .poll(() => image.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth), {
+      timeout: 15_000,
+    })
     .toBeGreaterThan(0);
 
   // Sources come with the answer-extras part: one more script (nonce, Trusted Types) and sheet.
   await widget.composer(page).fill('Answer with citations');
   await widget.composer(page).press('Enter');
   const sources = lastAnswer(page).getByRole('region', { name: 'Sources' });
-  await expect(sources).toBeVisible({ timeout: 15_000 });
+  await expect(sources).toBeVisible({ timeout: 30_000 });
   await expect(sources).toHaveCSS('border-top-style', 'solid');
 }
 

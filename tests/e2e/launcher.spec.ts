@@ -152,10 +152,10 @@ test("a short move is still a click; the window re-anchors to the dragged bubble
   await expect(windowHost(page)).toBeVisible();
   await bubbleButton(page).click();
 
-  // Drag to the top-left quadrant: the window now opens below it, left edges aligned.
+  // Drag to the top-left corner: the window now opens below it, left edges aligned.
   await page.mouse.move(b.x + 24, b.y + 24);
   await page.mouse.down();
-  await page.mouse.move(100, 100, { steps: 10 });
+  await page.mouse.move(40, 40, { steps: 10 });
   await page.mouse.up();
   await expect(windowHost(page)).toBeHidden();
   await bubbleButton(page).click();
@@ -163,6 +163,37 @@ test("a short move is still a click; the window re-anchors to the dragged bubble
   const win = (await windowHost(page).boundingBox())!;
   expect(win.y).toBeGreaterThan(bubble.y + bubble.height);
   expect(Math.round(win.x)).toBe(Math.round(bubble.x));
+});
+
+test('a bubble dragged to the middle of the page: the window opens full size beside it, inside the viewport', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
+  await openHostPage({ config: { token: TOKEN, baseUrl: mock.url, draggable: true } });
+  const b = (await bubbleHost(page).boundingBox())!;
+  await page.mouse.move(b.x + 24, b.y + 24);
+  await page.mouse.down();
+  await page.mouse.move(640, 400, { steps: 10 });
+  await page.mouse.up();
+  await bubbleButton(page).click();
+  await expect(windowHost(page)).toBeVisible();
+  const bubble = (await bubbleHost(page).boundingBox())!;
+  const win = (await windowHost(page).boundingBox())!;
+  // Above or below there are 344px; beside there is room for all of it.
+  expect([win.width, win.height]).toEqual([384, 700]);
+  const apart = win.x + win.width <= bubble.x || bubble.x + bubble.width <= win.x;
+  expect(apart, `window ${JSON.stringify(win)} covers the bubble ${JSON.stringify(bubble)}`).toBe(true);
+  expect(win.x).toBeGreaterThanOrEqual(0);
+  expect(win.y).toBeGreaterThanOrEqual(0);
+  expect(win.x + win.width).toBeLessThanOrEqual(1280);
+  expect(win.y + win.height).toBeLessThanOrEqual(800);
+  // It follows the viewport: a shorter one squeezes it beside the bubble rather than hiding it.
+  await page.setViewportSize({ width: 1280, height: 600 });
+  await expect.poll(async () => (await windowHost(page).boundingBox())!.height).toBeLessThanOrEqual(600 - 32);
+  const squeezed = (await windowHost(page).boundingBox())!;
+  expect(squeezed.y).toBeGreaterThanOrEqual(0);
+  expect(squeezed.y + squeezed.height).toBeLessThanOrEqual(600);
 });
 
 test('the window hides while the bubble is dragged', async ({ page, openHostPage, mock }) => {
@@ -207,6 +238,28 @@ test('loading the script twice mounts one bubble', async ({ page, openHostPage, 
   await openHostPage({ config: { token: TOKEN, baseUrl: mock.url }, twice: true });
   await expect(bubbleButton(page)).toBeVisible();
   await expect(page.locator('#dify-chatbot-bubble-button')).toHaveCount(1);
+});
+
+test('difyChatbot.mount() while mounted: one console message naming destroy(), and the mounted widget stays as it is', async ({
+  page,
+  openHostPage,
+  mock,
+}) => {
+  const messages: string[] = [];
+  page.on('console', (m) => m.text().startsWith('[dify-chatbot]') && messages.push(`${m.type()}: ${m.text()}`));
+  await openHostPage({ config: { token: TOKEN, baseUrl: mock.url } });
+  await expect(bubbleButton(page)).toBeVisible();
+  await page.evaluate(
+    (url) => (window as unknown as { difyChatbot: { mount(c: unknown): void } }).difyChatbot.mount({ token: 'demo-agent', baseUrl: url }),
+    mock.url,
+  );
+  await expect.poll(() => messages.length).toBe(1);
+  expect(messages[0]).toMatch(/^warning: \[dify-chatbot\] Already mounted.*call destroy\(\) first/);
+  await expect(bubbleHost(page)).toHaveCount(1);
+  // Still the first config's chat.
+  await bubbleButton(page).click();
+  await expect(windowHost(page).getByRole('heading', { name: 'Acme Support (chat)' })).toBeVisible();
+  expect(messages).toHaveLength(1);
 });
 
 for (const placement of [

@@ -39,10 +39,17 @@ describe('encoders', () => {
 
   it('tokenize keeps the text and makes small tokens', () => {
     const text = 'One two three four five six seven.\n\n你好世界，这是一个测试。😀👍🏽';
-    const tokens = tokenize(text);
-    expect(tokens.join('')).toBe(text);
-    expect(tokens.length).toBeGreaterThan(4);
-    for (const t of tokens) expect(t.trim().split(/\s+/).length).toBeLessThanOrEqual(4);
+    // Token sizes are random: check the smallest draws, the largest, and a real one. (With
+    // Math.random alone, "more than 4 tokens" failed whenever the draws were large.)
+    for (const random of [() => 0, () => 0.999, Math.random]) {
+      const tokens = tokenize(text, random);
+      expect(tokens.join('')).toBe(text);
+      for (const t of tokens) expect(t.trim().split(/\s+/).length).toBeLessThanOrEqual(4);
+      // 7 words and 17 code points in the run without spaces: at most 4 words or 3 code points a token.
+      expect(tokens.length).toBeGreaterThanOrEqual(Math.ceil((7 + Math.ceil(17 / 3)) / 4));
+    }
+    // The smallest draws: one word or one code point per token.
+    expect(tokenize(text, () => 0)).toHaveLength(7 + 17);
   });
 });
 

@@ -12,13 +12,22 @@ afterEach(() => {
   }
 });
 
-function composer(draft: string, busy = false) {
+function composer(draft: string, busy = false, unavailable?: string) {
   const c = document.createElement('div');
   document.body.append(c);
   containers.push(c);
   const onSend = vi.fn();
   render(
-    <Composer strings={en} draft={draft} busy={busy} onDraft={() => {}} onSend={onSend} onStop={() => {}} inputRef={{ current: null }} />,
+    <Composer
+      strings={en}
+      draft={draft}
+      busy={busy}
+      unavailable={unavailable}
+      onDraft={() => {}}
+      onSend={onSend}
+      onStop={() => {}}
+      inputRef={{ current: null }}
+    />,
     c,
   );
   const form = c.querySelector('form')!;
@@ -30,7 +39,7 @@ function composer(draft: string, busy = false) {
     c.querySelector('textarea')!.dispatchEvent(event);
     return event;
   };
-  return { onSend, submits, press, form };
+  return { onSend, submits, press, form, textarea: c.querySelector('textarea')!, button: c.querySelector('button')! };
 }
 
 describe('Composer', () => {
@@ -62,5 +71,26 @@ describe('Composer', () => {
     const { onSend, form } = composer('Hi there');
     form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
     expect(onSend).toHaveBeenCalledExactlyOnceWith('Hi there');
+  });
+
+  test('while the chat is unavailable the draft stays, read-only and saying why; nothing sends', () => {
+    const reason = 'This chat is unavailable right now.';
+    const { onSend, press, form, textarea, button } = composer('My question', false, reason);
+    expect(textarea.value).toBe('My question');
+    expect(textarea.readOnly).toBe(true);
+    expect(textarea.getAttribute('aria-disabled')).toBe('true');
+    expect(textarea.getAttribute('aria-description')).toBe(reason);
+    expect(button.disabled).toBe(true);
+    press({});
+    form.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    expect(onSend).not.toHaveBeenCalled();
+  });
+
+  test('an available chat: the box is editable and says nothing extra', () => {
+    const { textarea, button } = composer('My question');
+    expect(textarea.readOnly).toBe(false);
+    expect(textarea.getAttribute('aria-disabled')).toBe('false');
+    expect(textarea.hasAttribute('aria-description')).toBe(false);
+    expect(button.disabled).toBe(false);
   });
 });
