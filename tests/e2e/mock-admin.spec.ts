@@ -19,18 +19,19 @@ test('the QA panel on the demo page queues and clears faults and resets the mock
   await page.goto(`${mock.url}/`);
   const toggle = page.getByRole('button', { name: /^QA/ });
   if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
-  const status = page.locator('#qa-status');
+  // Each QA section says what happened on its own status line, next to the control used.
+  const said = (text: string) => page.getByRole('status').filter({ hasText: text });
 
   await page.getByRole('button', { name: '500', exact: true }).click();
-  await expect(status).toContainText('Queued "500"');
+  await expect(said('Queued "500"')).toHaveCount(1);
   expect(await queuedKinds(mock)).toEqual(['server-error']);
 
   // A change without a body still goes as JSON, so the mock takes it.
   await page.getByRole('button', { name: 'Clear queued faults' }).click();
-  await expect(status).toHaveText('Faults cleared.');
+  await expect(said('Faults cleared.')).toHaveCount(1);
   expect(await queuedKinds(mock)).toEqual([]);
   await page.getByRole('button', { name: 'Reset mock' }).click();
-  await expect(status).toContainText('Mock reset');
+  await expect(said('Mock reset')).toHaveCount(1);
 });
 
 test('a page on another origin can neither read the request log nor queue a fault', async ({ page, openHostPage, mock }) => {
