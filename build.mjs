@@ -183,6 +183,19 @@ const otherBuilds = await Promise.all([
     platform: 'node',
     target: 'node20',
   }),
+  // dify-chatbot-embed/relay: the server-side relay (relay/), ESM for Node 20+, Deno, Bun and edge
+  // runtimes; its one optional dependency (@redis/client) stays an import.
+  esbuild.build({
+    bundle: true,
+    logLevel: 'warning',
+    metafile: true,
+    entryPoints: ['relay/index.ts'],
+    outfile: 'dist/relay/index.js',
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+  }),
 ]);
 /**
  * esbuild bundles and minifies in one fast pass; terser's compressor, run over that output,
@@ -213,6 +226,7 @@ for (const result of [chatBuilds[1], partBuilds[1]]) {
 }
 
 execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.relay.json'], { stdio: 'inherit' });
 
 const rows = [];
 for (const result of [...embedBuilds, ...chatBuilds, ...partBuilds, ...otherBuilds]) {

@@ -18,7 +18,7 @@ export default defineConfig({
     },
   ],
   test: {
-    include: ['tests/unit/**/*.test.{ts,tsx}', 'tests/mock/**/*.test.ts'],
+    include: ['tests/unit/**/*.test.{ts,tsx}', 'tests/mock/**/*.test.ts', 'tests/relay/**/*.test.ts'],
     environment: 'node',
     // Vitest's 5 s default is about a fast machine alone: on a busy 2-core one (a second run, an
     // e2e suite alongside) the mock-server and large property tests take 5-6 s and time out.

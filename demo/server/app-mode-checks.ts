@@ -12,7 +12,7 @@ export const notChatApp = (): DifyError =>
 const notCompletionApp = (): DifyError =>
   new DifyError(400, 'not_completion_app', 'Please check if your Completion app mode matches the right API route.');
 
-/** Chat-only endpoints (chat-messages, message history) refuse a completion app. */
+/** Chat-only endpoints (chat-messages, message history) refuse a completion or workflow app. */
 export function requireChatApp(app: App): void {
   if (!isChatMode(app.mode)) throw notChatApp();
 }

@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import { type Era, ERAS, isEra, oldestEraFor } from './eras.ts';
 
 /**
- * The app modes of demo/apps.json: the chat family the web chat endpoint accepts (docs/PROTOCOL.md §2.4),
- * New Agent (`agent`, Dify 1.15+), and a completion app, which the chat endpoints refuse.
+ * The app modes of demo/apps.json and the console: the chat family the web chat endpoint accepts
+ * (docs/PROTOCOL.md §2.4), New Agent (`agent`, Dify 1.15+), and completion and workflow apps, which the
+ * chat endpoints refuse (§2.11).
  */
-export type AppMode = 'chat' | 'agent-chat' | 'advanced-chat' | 'agent' | 'completion';
+export type AppMode = 'chat' | 'agent-chat' | 'advanced-chat' | 'agent' | 'completion' | 'workflow';
 
 type Json = Record<string, unknown>;
 
@@ -34,11 +35,11 @@ export interface App extends AppDefinition {
   code: string;
 }
 
-const MODES: readonly string[] = ['chat', 'agent-chat', 'advanced-chat', 'agent', 'completion'];
+export const MODES: readonly string[] = ['chat', 'agent-chat', 'advanced-chat', 'agent', 'completion', 'workflow'];
 
-/** The chat-family modes: everything but completion (docs/PROTOCOL.md §2.4; `agent` since 1.15). */
+/** The chat-family modes: everything but completion and workflow (docs/PROTOCOL.md §2.4; `agent` since 1.15). */
 export function isChatMode(mode: AppMode): boolean {
-  return mode !== 'completion';
+  return mode !== 'completion' && mode !== 'workflow';
 }
 
 /** Why an app cannot speak an era, or null when it can. */
@@ -101,6 +102,16 @@ export class AppRegistry {
   /** Lookup by the live site code, as /api/passport and the JWT's app_code check do. */
   byCode(code: string): App | undefined {
     return this.apps.find((app) => app.code === code);
+  }
+
+  /** Adds an app created at run time (the console, demo/server/console/); `reset()` drops it again. */
+  add(app: App): void {
+    this.apps.push(app);
+  }
+
+  /** Deletes an app: its passports and site code stop working at once, as when Dify deletes one. */
+  remove(app: App): void {
+    this.apps = this.apps.filter((a) => a !== app);
   }
 
   byId(appId: string): App | undefined {

@@ -7,7 +7,8 @@ const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|::1|\[::1\])$/i;
 /**
  * The CLI's options from the environment (see main.ts): PORT (8787), HOST (127.0.0.1: the mock
  * stays on this machine unless HOST says otherwise), DATA_FILE (demo/data/store.json; "" = memory
- * only), APPS_FILE, DIST_DIR, PUBLIC_DIR, TOKEN_DELAY_MS, QUIET=1. Paths resolve against `root`.
+ * only), APPS_FILE, DIST_DIR, PUBLIC_DIR, TOKEN_DELAY_MS, QUIET=1, MOCK_ADMIN_SECRET (the console
+ * API's secret; random and printed at start unless NODE_ENV=production). Paths resolve against `root`.
  */
 export function optionsFromEnv(env: NodeJS.ProcessEnv, root: string): MockServerOptions & { host: string; dataFile: string | null } {
   const fromRoot = (value: string | undefined, fallback: string): string => resolve(root, value || fallback);
@@ -20,6 +21,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, root: string): MockServer
     publicDir: fromRoot(env.PUBLIC_DIR, join('demo', 'public')),
     tokenDelayMs: env.TOKEN_DELAY_MS ? Number(env.TOKEN_DELAY_MS) : 30,
     quiet: env.QUIET === '1',
+    adminSecret: env.MOCK_ADMIN_SECRET,
   };
 }
 

@@ -16,6 +16,9 @@ async function main(): Promise<void> {
   const warning = exposureWarning(options.host);
   if (warning) console.warn(warning);
   console.log(`Mock Dify server + demo page: ${server.url}/`);
+  // Development only: QA needs the secret for the console page; production logs never hold it.
+  if (process.env.NODE_ENV !== 'production')
+    console.log(`Console (API keys, channels, limits): ${server.url}/console.html  admin secret: ${server.adminSecret}`);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -14,11 +14,23 @@ const SECRET_NAME =
 /** A JWT (the passport's shape) anywhere in free text. */
 const JWT = /eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]{4,}/g;
 
+/** A service API secret key (`app-` and 24 letters and digits, demo/server/console/keys.ts) in free text. */
+const API_KEY = /\b(app|sk)-([A-Za-z0-9]{16,})/g;
+const WHOLE_API_KEY = /^(app|sk)-([A-Za-z0-9]{16,})$/;
+
+/** `app-…WXYZ`: a secret key keeps its prefix and last four characters, as Dify's console lists keys. */
+export function maskKey(prefix: string, last4: string): string {
+  return `${prefix}…${last4}`;
+}
+
 /**
  * `eyJhbGciOi…x9Q4`: the first 6 and last 4 characters of a long value. Shorter values keep less, so
- * most of a value always stays hidden: 2 + 2 characters from 8 on, nothing below that.
+ * most of a value always stays hidden: 2 + 2 characters from 8 on, nothing below that. A secret
+ * key keeps only its prefix and last four (`app-…WXYZ`), the same wherever it shows up.
  */
 export function maskSecret(value: string): string {
+  const key = WHOLE_API_KEY.exec(value);
+  if (key) return maskKey(`${key[1]}-`, key[2]!.slice(-4));
   if (value.length >= 22) return `${value.slice(0, 6)}…${value.slice(-4)}`;
   if (value.length >= 8) return `${value.slice(0, 2)}…${value.slice(-2)}`;
   return '…';
@@ -55,9 +67,11 @@ export function maskPathAndQuery(url: URL): string {
   return `${maskText(url.pathname)}?${query}`;
 }
 
-/** Replaces anything shaped like a JWT in a log line. */
+/** Replaces anything shaped like a JWT or a secret key in a log line. */
 export function maskText(text: string): string {
-  return text.replace(JWT, (token) => maskSecret(token));
+  return text
+    .replace(JWT, (token) => maskSecret(token))
+    .replace(API_KEY, (_whole, prefix: string, body: string) => maskKey(`${prefix}-`, body.slice(-4)));
 }
 
 /** How much of a request body the request log keeps: enough to assert on, never megabytes per entry. */

@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { setMaxListeners } from 'node:events';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { handleAdmin } from './admin.ts';
 import { checkAdminAccess } from './admin-access.ts';
+import { handleDeployment, isDeploymentPath, setupDeployment } from './console/entry.ts';
 import { AppRegistry, loadAppDefinitions } from './apps.ts';
 import { ByteBudget, ClientGone, DEFAULT_BODY_BUDGET, entityTooLarge, lingerAfterResponse, MAX_JSON_BODY, readBody } from './body.ts';
 import type { MockState, RequestContext } from './context.ts';
@@ -45,12 +46,18 @@ export interface MockServerOptions {
   bodyBudgetBytes?: number;
   /** What stored uploads may hold (default 256 MB); past it the oldest are dropped. */
   storedUploadBytes?: number;
+  /** Bearer secret of the console API (/console/api/apps); random when not given. */
+  adminSecret?: string;
+  /** Where API keys, channel toggles and console-made apps persist; default: console.json beside dataFile. */
+  consoleFile?: string | null;
 }
 
 export interface MockServer {
   /** e.g. http://127.0.0.1:54321 */
   url: string;
   port: number;
+  /** The console API's bearer secret. */
+  adminSecret: string;
   close(): Promise<void>;
 }
 
@@ -109,6 +116,7 @@ async function handle(state: MockState, req: IncomingMessage, res: ServerRespons
       return await handleAdmin(ctx);
     }
     if (method === 'OPTIONS') return answerPreflight(res);
+    if (isDeploymentPath(ctx.path)) return await handleDeployment(ctx);
     if (ctx.path.startsWith('/api/')) {
       ctx.record = state.requests.record(req, url);
       if (!isRead(method) && !UPLOAD_ROUTES.test(ctx.path)) {
@@ -161,6 +169,10 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
     log,
   };
 
+  const dataFile = opts.dataFile ? resolve(opts.dataFile) : null;
+  const consoleFile = opts.consoleFile === undefined ? (dataFile ? join(dirname(dataFile), 'console.json') : null) : opts.consoleFile;
+  const deployment = setupDeployment(state, { file: consoleFile, adminSecret: opts.adminSecret });
+
   const sockets = new Set<Socket>();
   const server = createServer(
     // Checked every second, so slow clients (slowloris) are cut close to the timeouts.
@@ -190,6 +202,7 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
   return {
     url: `http://${urlHost}:${address.port}`,
     port: address.port,
+    adminSecret: deployment.adminSecret,
     close(): Promise<void> {
       closed ??= new Promise<void>((resolveClose) => {
         closing.abort();
@@ -197,6 +210,7 @@ export async function startMockServer(opts: MockServerOptions = {}): Promise<Moc
         for (const socket of sockets) socket.destroy();
         server.closeAllConnections();
         state.store.flush();
+        deployment.flush();
       });
       return closed;
     },

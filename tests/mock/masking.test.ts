@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maskBody, maskSecret } from '../../demo/server/mask.ts';
+import { maskBody, maskHeaders, maskSecret, maskText } from '../../demo/server/mask.ts';
 import type { MockServer } from '../../demo/server/server.ts';
 import { admin, client, passport, readAll, start } from './helpers.ts';
 
@@ -24,6 +24,13 @@ describe('maskSecret', () => {
     expect(maskSecret('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.abcdefx9Q4')).toBe('eyJhbG…x9Q4');
     expect(maskSecret('demo-chat')).toBe('de…at');
     expect(maskSecret('short')).toBe('…');
+  });
+
+  it('shows a secret key as the console lists it, prefix and last four, in a value or in free text', () => {
+    const key = 'app-AbCdEfGhIjKlMnOpQrStUvWx';
+    expect(maskSecret(key)).toBe('app-…UvWx');
+    expect(maskText(`POST /v1/chat-messages with ${key} and ${key}.`)).toBe('POST /v1/chat-messages with app-…UvWx and app-…UvWx.');
+    expect(maskHeaders({ authorization: `Bearer ${key}` })).toEqual({ authorization: 'Bearer app-…UvWx' });
   });
 
   it('keeps a hostile body loggable: deep nesting and long strings are cut', () => {

@@ -17,7 +17,8 @@ import { runBlocking, runStreaming, type Script } from '../stream.ts';
 import { nowSeconds, type Conversation, type EndUser, type MessageFileRecord } from '../store.ts';
 import { normalizeUuid } from '../uuid.ts';
 
-const SCRIPTS: Record<Exclude<AppMode, 'completion'>, Script> = {
+/** Completion and workflow apps have no script: requireChatApp refuses them first (docs/PROTOCOL.md §2.11). */
+const SCRIPTS: Record<Exclude<AppMode, 'completion' | 'workflow'>, Script> = {
   chat: chatScript,
   'agent-chat': agentScript,
   'advanced-chat': chatflowScript,
@@ -26,7 +27,7 @@ const SCRIPTS: Record<Exclude<AppMode, 'completion'>, Script> = {
 
 function scriptFor(app: App): Script {
   if (app.human_input) return humanInputScript;
-  return SCRIPTS[app.mode as Exclude<AppMode, 'completion'>];
+  return SCRIPTS[app.mode as Exclude<AppMode, 'completion' | 'workflow'>];
 }
 
 interface ChatPayload {

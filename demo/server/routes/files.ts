@@ -5,7 +5,7 @@ import { authOf, type RequestContext, type UploadedFile } from '../context.ts';
 import { DifyError, pydanticError } from '../errors.ts';
 import { parseJsonBody, sendJson } from '../http.ts';
 import { filePartName, parseMultipart } from '../multipart.ts';
-import { nowSeconds } from '../store.ts';
+import { type EndUser, nowSeconds } from '../store.ts';
 
 /** Extensions by kind, after Dify's constants; anything else is 415 unsupported_file_type. */
 const KINDS: Record<'image' | 'video' | 'audio' | 'document', string[]> = {
@@ -94,7 +94,7 @@ const extensionOf = (filename: string): string => (filename.includes('.') ? file
  * the server never holds more than the limit. Kinds the app does not know are held to the
  * document limit, and then refused as unsupported once read.
  */
-function readUpload(ctx: RequestContext, app: App): Promise<Buffer> {
+export function readUpload(ctx: RequestContext, app: App): Promise<Buffer> {
   const contentType = ctx.req.headers['content-type'];
   const limitOf = (name: string | null): number => sizeLimitBytes(app, kindOf(extensionOf(name ?? '')) ?? 'document');
   const largest = Math.max(...(['image', 'video', 'audio', 'document'] as const).map((kind) => sizeLimitBytes(app, kind)));
@@ -117,7 +117,11 @@ function readUpload(ctx: RequestContext, app: App): Promise<Buffer> {
 /** POST /api/files/upload (multipart `file`) → 201 (docs/PROTOCOL.md §2.10). */
 export async function uploadFile(ctx: RequestContext): Promise<void> {
   const { app, endUser } = authOf(ctx);
-  const body = await readUpload(ctx, app);
+  storeUpload(ctx, app, endUser, await readUpload(ctx, app));
+}
+
+/** Checks an upload read by `readUpload` and keeps it; 201 with its record (the service API's too). */
+export function storeUpload(ctx: RequestContext, app: App, endUser: EndUser, body: Buffer): void {
   const parts = parseMultipart(body, ctx.req.headers['content-type']) ?? [];
   const files = parts.filter((p) => p.name === 'file');
   if (files.length === 0) throw new DifyError(400, 'no_file_uploaded', 'Please upload your file.');
