@@ -16,6 +16,10 @@ export interface Settings {
   concurrencyErrorStyle: '429' | '400';
   /** Prefix for tool file URLs; '' gives relative URLs like a Dify with FILES_URL unset (§2.10). */
   filesUrl: string;
+  /** When set, every answer is exactly this text, whatever the question (hostile-content tests). */
+  answerText: string;
+  /** Stream answers in deltas of this many characters instead of 1–4 words (0 = words). */
+  answerChunkChars: number;
 }
 
 export function defaultSettings(tokenDelayMs = 30): Settings {
@@ -27,6 +31,8 @@ export function defaultSettings(tokenDelayMs = 30): Settings {
     chatflowOrder: 'v1.12',
     concurrencyErrorStyle: '429',
     filesUrl: '',
+    answerText: '',
+    answerChunkChars: 0,
   };
 }
 
@@ -67,6 +73,13 @@ export function mergeSettings(current: Settings, patch: unknown): Settings {
       case 'concurrencyErrorStyle':
         if (value !== '429' && value !== '400') throw invalidParam("concurrencyErrorStyle must be '429' or '400'");
         next.concurrencyErrorStyle = value;
+        break;
+      case 'answerText':
+        if (typeof value !== 'string') throw invalidParam('answerText must be a string');
+        next.answerText = value;
+        break;
+      case 'answerChunkChars':
+        next.answerChunkChars = nonNegativeInt(key, value);
         break;
       case 'filesUrl':
         if (typeof value !== 'string') throw invalidParam('filesUrl must be a string');
