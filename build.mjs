@@ -52,9 +52,28 @@ const modulesFromChat = {
 /**
  * We use marked's lexer only (docs/ARCHITECTURE.md §3 markdown/), but its single-file build ends with a
  * default Marked instance and assignments that keep the parser and renderers alive (~3 KB gzip).
- * For the browser bundles, cut the file before that tail and export the Lexer alone. The anchor
- * belongs to the exact version pinned in package.json; if it moves, the build stops here.
+ * For the browser bundles, cut the file before that tail and export the Lexer alone. Our lexer's
+ * options are fixed (src/markdown/lexer.ts: GFM with breaks, silent, no extensions, no hooks), so
+ * the pedantic grammar, the grammar rules GFM replaces, the static shortcuts, and the branches for
+ * other options go too (~0.9 KB gzip). The anchors belong to the exact version pinned in package.json; if one
+ * moves, the build stops here.
  */
+const MARKED_UNUSED = [
+  // [from, to, what replaces it]: the pedantic block rules,
+  ['nt={...fe,', '},rt=/^', 'nt={'],
+  // the pedantic and the non-GFM inline rules,
+  [',it=/^(', ',L=/['],
+  [',ct=g(Ee', ',ht=g(Ee'],
+  [',dt=/^(?:', ',ze="'],
+  [',kt=g(ze', ',ft=g(ze'],
+  [',mt="', ',bt=g('],
+  [',Rt="', ',Ot=g('],
+  ['emStrongLDelim:ct,emStrongRDelimAst:kt,', 'emStrongRDelimUnd:'],
+  ['text:it,', 'url:q}'],
+  ['Dt={...me,', ',pe={...me', 'Dt={}'],
+  // and the static shortcuts.
+  ['static lex(e,t)', 'lex(e){e=e.replace'],
+];
 const markedLexerOnly = {
   name: 'marked-lexer-only',
   setup(build) {
@@ -63,11 +82,22 @@ const markedLexerOnly = {
       const anchor = 'var v=new ne;';
       const lexer = /export\{[^}]*\b(\w+) as Lexer\b/.exec(source)?.[1];
       const at = source.indexOf(anchor);
-      if (at < 0 || !lexer)
-        throw new Error(
-          `marked-lexer-only: ${args.path} changed shape (anchor or Lexer export not found); update the plugin for this marked version.`,
-        );
-      return { contents: `${source.slice(0, at)}export { ${lexer} as Lexer };`, loader: 'js' };
+      const changed = (what) =>
+        new Error(`marked-lexer-only: ${args.path} changed shape (${what} not found); update the plugin for this marked version.`);
+      if (at < 0 || !lexer) throw changed('anchor or Lexer export');
+      let code = source.slice(0, at);
+      for (const [from, to, keep = ''] of MARKED_UNUSED) {
+        const start = code.indexOf(from);
+        const end = code.indexOf(to, start + 1);
+        if (start < 0 || end < 0) throw changed(from);
+        code = code.slice(0, start) + keep + code.slice(end);
+      }
+      code = code
+        .replaceAll('this.options.pedantic', '!1')
+        .replaceAll('this.options.extensions', '(void 0)')
+        .replaceAll('this.options.hooks', '(void 0)')
+        .replaceAll('this.options.silent', '!0');
+      return { contents: `${code}export { ${lexer} as Lexer };`, loader: 'js' };
     });
   },
 };

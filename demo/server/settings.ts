@@ -26,6 +26,10 @@ export interface Settings {
   /** Human-input form requests per IP and bucket (GET, POST, upload-token) in the window (Dify: 30 / 60 s). */
   formRateLimitMax: number;
   formRateLimitWindowMs: number;
+  /** When set, every answer is exactly this text, whatever the question (hostile-content tests). */
+  answerText: string;
+  /** Stream answers in deltas of this many characters instead of 1–4 words (0 = words). */
+  answerChunkChars: number;
 }
 
 export function defaultSettings(tokenDelayMs = 30): Settings {
@@ -41,6 +45,8 @@ export function defaultSettings(tokenDelayMs = 30): Settings {
     humanInputExpiryMs: 3_600_000,
     formRateLimitMax: 30,
     formRateLimitWindowMs: 60_000,
+    answerText: '',
+    answerChunkChars: 0,
   };
 }
 
@@ -89,6 +95,13 @@ export function mergeSettings(current: Settings, patch: unknown): Settings {
         break;
       case 'formRateLimitMax':
         next.formRateLimitMax = nonNegativeInt(key, value);
+        break;
+      case 'answerText':
+        if (typeof value !== 'string') throw invalidParam('answerText must be a string');
+        next.answerText = value;
+        break;
+      case 'answerChunkChars':
+        next.answerChunkChars = nonNegativeInt(key, value);
         break;
       case 'filesUrl':
         if (typeof value !== 'string') throw invalidParam('filesUrl must be a string');

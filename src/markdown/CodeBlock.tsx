@@ -1,17 +1,28 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { plainPieces } from './blocks';
 import type { MarkdownStrings } from './render-inline';
+
+/**
+ * Text shown as written; a long one in pieces, each its own box, so the browser lays out only the
+ * pieces on screen (markdown.css) and a streamed token changes only the last.
+ */
+export function inPieces(text: string): ComponentChildren {
+  const pieces = plainPieces(text);
+  return pieces.length > 1 ? pieces.map((piece) => <span>{piece}</span>) : text;
+}
 
 /** A language name safe to show and to put in our class name. */
 const LANG = /^[\w+#.-]{1,32}$/;
 
 /** A fenced or indented code block: language label, Copy button, and the code as one text node. */
-export function CodeBlock({ code, lang, s }: { code: string; lang: string | undefined; s: MarkdownStrings }) {
+export function CodeBlock({ code, lang, strings }: { code: string; lang: string | undefined; strings: MarkdownStrings }) {
   const [copied, setCopied] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout>>();
   useEffect(() => () => clearTimeout(timer.current), []);
   // marked keeps the whole info string (```js title="x"); the language is its first word.
   const word = (lang ?? '').split(/\s/)[0]!;
-  const l = LANG.test(word) ? word : '';
+  const language = LANG.test(word) ? word : '';
 
   const copy = () => {
     // The Clipboard API is missing on insecure origins and may reject without
@@ -33,14 +44,14 @@ export function CodeBlock({ code, lang, s }: { code: string; lang: string | unde
   return (
     <div class="dcb-md-code">
       <div class="dcb-md-bar">
-        {l && <span class="dcb-md-lang">{l}</span>}
+        {language && <span class="dcb-md-lang">{language}</span>}
         {/* The button's text is its accessible name; aria-live announces "Copied". */}
         <button type="button" class="dcb-md-copy" aria-live="polite" onClick={copy}>
-          {copied ? s.copied : s.copyCode}
+          {copied ? strings.copied : strings.copyCode}
         </button>
       </div>
       <pre>
-        <code class={l ? `language-${l}` : undefined}>{code}</code>
+        <code class={language ? `language-${language}` : undefined}>{inPieces(code)}</code>
       </pre>
     </div>
   );

@@ -1,9 +1,9 @@
 import type { Token } from 'marked';
-import { Component, type VNode } from 'preact';
-import { useMemo, useRef } from 'preact/hooks';
+import { Component, type ComponentChildren, type VNode } from 'preact';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { BlockCache, shownElements } from './blocks';
+import { Block, plainText } from './render-block';
 import type { ImagePolicy } from '../config/types.ts';
-import { BlockCache } from './blocks';
-import { Block } from './render-block';
 import type { MarkdownStrings, RenderCtx } from './render-inline';
 import { splitThink } from './think';
 
@@ -54,15 +54,34 @@ class Chunk extends Component<{ tokens: Token[]; start: number; ctx: RenderCtx }
   }
 }
 
-/** One growing markdown text, lexed incrementally: finished blocks keep their tokens, so their `Block`s skip rendering. */
+/** New elements one render adds at most; the rest follow in later renders, a task apart. */
+const PASS_ELEMENTS = 3000;
+
+/**
+ * One growing markdown text, lexed incrementally: finished blocks keep their tokens, so their
+ * `Block`s skip rendering. A long text (a reload, or the window opened on a long answer) comes
+ * in over several renders, each lexing one window and adding at most PASS_ELEMENTS elements, so no
+ * render is a long task for the host page.
+ */
 function Blocks({ text, ctx }: { text: string; ctx: RenderCtx }) {
-  const cache = useRef<BlockCache>();
-  const { done, tail } = (cache.current ??= new BlockCache()).update(text);
+  const view = useRef<{ cache: BlockCache; shown: number }>();
+  const [, setPass] = useState(0);
+  const state = (view.current ??= { cache: new BlockCache(), shown: 0 });
+  const { done, tail, pending } = state.cache.update(text);
   const all = done.concat(tail);
+  let shown = Math.min(state.shown, all.length);
+  for (let budget = PASS_ELEMENTS; shown < all.length && budget > 0; shown++) budget -= shownElements(all[shown]!);
+  state.shown = shown;
+  const more = pending || shown < all.length;
+  useEffect(() => {
+    if (!more) return;
+    const timer = setTimeout(() => setPass((n) => n + 1));
+    return () => clearTimeout(timer);
+  });
   // A block keeps its index, so it always lives in the same chunk and keeps its DOM when it moves from the tail to the finished part.
   const chunks = [];
-  for (let i = 0; i < all.length; i += CHUNK) {
-    chunks.push(<Chunk key={i} tokens={all.slice(i, i + CHUNK)} start={i} ctx={ctx} />);
+  for (let i = 0; i < shown; i += CHUNK) {
+    chunks.push(<Chunk key={i} tokens={all.slice(i, Math.min(i + CHUNK, shown))} start={i} ctx={ctx} />);
   }
   return <>{chunks}</>;
 }
@@ -73,12 +92,11 @@ function Blocks({ text, ctx }: { text: string; ctx: RenderCtx }) {
  * `<think>` section (and `reasoning`) becomes a collapsible "Thinking" section,
  * open while the model is still thinking.
  */
-export function Markdown({ text, streaming = false, reasoning, linkBase, imageBase, images, strings = EN }: MarkdownProps): VNode {
-  const s = strings;
+function MarkdownView({ text, streaming = false, reasoning, linkBase, imageBase, images, strings = EN }: MarkdownProps): VNode {
   // A stable context object lets finished blocks compare it by identity.
   const ctx = useMemo<RenderCtx>(
-    () => ({ link: linkBase, img: imageBase, images, s }),
-    [linkBase, imageBase, images, s.thinking, s.copyCode, s.copied, s.table],
+    () => ({ linkBase, imageBase, images, strings }),
+    [linkBase, imageBase, images, strings.thinking, strings.copyCode, strings.copied, strings.table],
   );
   const { think, answer } = splitThink(text, streaming);
   const thinking = [reasoning, think].filter(Boolean).join('\n\n');
@@ -88,11 +106,28 @@ export function Markdown({ text, streaming = false, reasoning, linkBase, imageBa
     <div class="dcb-md">
       {(thinking.trim() || (thinkOpen && think !== null)) && (
         <details class="dcb-md-think" open={thinkOpen}>
-          <summary>{s.thinking}</summary>
+          <summary>{strings.thinking}</summary>
           <Blocks text={thinking} ctx={ctx} />
         </details>
       )}
       <Blocks text={answer} ctx={ctx} />
     </div>
   );
+}
+
+/**
+ * {@link MarkdownView} inside an error boundary: should rendering an answer throw anyway, the
+ * answer falls back to its plain text (still selectable and copyable), the error goes to the
+ * console instead of the host page's error handlers, and the rest of the chat goes on.
+ */
+export class Markdown extends Component<MarkdownProps, { failed?: boolean }> {
+  override componentDidCatch(error: unknown): void {
+    console.error('[dify-chatbot] An answer could not be rendered as markdown; it is shown as plain text.', error);
+    this.setState({ failed: true });
+  }
+
+  override render(props: MarkdownProps): ComponentChildren {
+    if (!this.state.failed) return <MarkdownView {...props} />;
+    return <div class="dcb-md">{plainText(props.text)}</div>;
+  }
 }

@@ -1,31 +1,86 @@
-import { Lexer, type Links, type Token } from 'marked';
+import type { Links, Token } from 'marked';
+import { asText, lex } from './lexer';
 
-/** The top-level tokens of a text: `done` ones never change again, `tail` is re-lexed on every update. */
+/**
+ * The top-level tokens of a text: `done` ones never change again, `tail` is re-lexed on every
+ * update. `pending`: the text goes on past what was lexed; update again (with the same text) for more.
+ */
 export interface Blocks {
   done: readonly Token[];
   tail: readonly Token[];
+  pending: boolean;
 }
 
 /**
- * Lex with fresh options every time: `new Lexer()` without options would use
- * marked's global defaults, which another `marked.use()` on the host page
- * could have changed. `breaks` matches Dify's own renderer (remark-breaks):
- * models write single newlines meaning line breaks. `silent` makes marked log
- * instead of throw on a tokenizer loop, since model output must never crash
- * the chat.
+ * At most this much source is lexed per update (docs/ARCHITECTURE.md §3 markdown/): a long text is
+ * lexed a window at a time, over several renders, and a block longer than this is cut in parts
+ * (a paragraph, list or table in a few consecutive ones), so neither a reload nor the next streamed
+ * token ever lexes more, and whatever in marked is still worse than linear stays small. Fenced code
+ * is not cut.
  */
-function lex(src: string, links: Links): Token[] & { links: Links } {
-  const lexer = new Lexer({ gfm: true, breaks: true, silent: true });
-  // Definitions from finished blocks, so references in the tail resolve the
-  // way a full lex would resolve them (marked reads `tokens.links` while lexing).
-  Object.assign(lexer.tokens.links, links);
-  try {
-    return lexer.lex(src);
-  } catch {
-    // A lexer bug must not take the chat down: show the source as text (an unknown token type does that).
-    return Object.assign([{ type: 'raw', raw: src }], { links: lexer.tokens.links });
+export const WINDOW = 16_384;
+/** Past this much markdown source, or when the finished blocks come to this many elements, the rest of an answer is plain text. */
+export const MARKDOWN_CAP = 200_000;
+export const ELEMENT_CAP = 20_000;
+/**
+ * A block that would render to more elements than this (thousands of one-word lines, a table of
+ * thousands of cells) is shown as its plain source: one block is rendered in one go, and this many
+ * elements already take tens of milliseconds.
+ */
+export const BLOCK_ELEMENTS = 4000;
+/** Plain text goes in pieces of about this size, so the browser lays out only the ones on screen. */
+const PLAIN_PIECE = 2048;
+
+const sizes = new WeakMap<object, number>();
+/** About how many elements a token renders to as markdown (cached: finished tokens are asked again and again). */
+export function elementCount(token: object): number {
+  let n = sizes.get(token);
+  if (n === undefined) {
+    n = 1;
+    for (const value of Object.values(token)) {
+      if (Array.isArray(value)) for (const child of value.flat()) if (child && typeof child === 'object') n += elementCount(child);
+    }
+    sizes.set(token, n);
   }
+  return n;
 }
+
+/** Whether a top-level block is shown as its plain source (see BLOCK_ELEMENTS). */
+export const shownPlain = (token: Token): boolean => token.type === 'plain' || elementCount(token) > BLOCK_ELEMENTS;
+
+/** About how many elements a top-level block is shown with. */
+export const shownElements = (token: Token): number =>
+  shownPlain(token) ? 2 + 2 * ((token.raw.length / PLAIN_PIECE) | 0) : elementCount(token);
+
+/**
+ * Where a part of at most `size` characters of `text` from `from` ends: at a line end in its second
+ * half, before an unindented line if there is one (so a list item or quote line stays with its
+ * continuation), else mid-line (one 300,000-character word) but not inside a surrogate pair.
+ */
+function partEnd(text: string, from: number, size: number): number {
+  const limit = from + size;
+  if (text.length <= limit) return text.length;
+  const half = from + size / 2;
+  let end = text.lastIndexOf('\n', limit - 1) + 1;
+  while (end > half && (text[end] === ' ' || text[end] === '\t')) end = text.lastIndexOf('\n', end - 2) + 1;
+  if (end > half) return end;
+  end = text.lastIndexOf('\n', limit - 1) + 1;
+  return end > half ? end : /[\ud800-\udbff]/.test(text[limit - 1]!) ? limit - 1 : limit;
+}
+
+/** `text` in pieces of about PLAIN_PIECE characters, to show as plain text. */
+export function plainPieces(text: string): string[] {
+  const pieces = [];
+  for (let at = 0; at < text.length; ) {
+    const end = partEnd(text, at, PLAIN_PIECE);
+    pieces.push(text.slice(at, end));
+    at = end;
+  }
+  return pieces;
+}
+
+/** A fenced code block's opening fence. */
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
 /** Add the `def` tokens in `tokens` (blockquotes and list items may hold them too) to `into`; the first wins, as in marked. */
 function collectDefs(tokens: readonly Token[], into: Links): void {
@@ -74,27 +129,39 @@ export class BlockCache {
   private doneLinks = dict();
   /** Definitions of the whole text at the last update, which `done` was lexed with. */
   private links = dict();
-  private last: Blocks = { done: [], tail: [] };
+  /** Elements the finished blocks render to (see ELEMENT_CAP). */
+  private doneElements = 0;
+  private last: Blocks = { done: [], tail: [], pending: false };
   /** Characters lexed so far; lets tests prove the work per update stays flat. */
   lexed = 0;
 
   /** Bring the blocks up to date with `input` (normally the previous text plus what just streamed in). */
   update(input: string): Blocks {
     const text = input.includes('\r') ? input.replace(/\r\n?/g, '\n') : input;
-    if (text === this.src) return this.last;
+    if (text === this.src && !this.last.pending) return this.last;
     // Not `startsWith`: V8 compares char by char there, 100x slower than `===`
     // on a slice, which made this O(n) check the main cost of a long answer.
     if (text.slice(0, this.src.length) !== this.src) this.reset();
     this.src = text;
 
-    let tail = this.lexTail();
+    let end = partEnd(text, this.doneLen, WINDOW);
+    let tail = this.lexTail(end);
+    // A fenced code block that runs past the window is lexed whole instead (up to the cap): its
+    // lexing is one linear scan, and cut in parts its later lines would become markdown.
+    if (end < text.length && tail.length === 1 && tail[0]!.type === 'code' && FENCE.test(tail[0]!.raw)) {
+      tail = this.lexTail((end = partEnd(text, this.doneLen, MARKDOWN_CAP)));
+    }
     if (!sameLinks(tail.links, this.links)) {
-      // A new or changed definition can make `[x]` anywhere a link (or not):
-      // start over, and reuse no token lexed with the old definitions.
-      const partial = this.doneLen > 0;
-      this.reset();
-      this.src = text;
-      if (partial) tail = this.lexTail();
+      // A new or changed definition can make `[x]` anywhere a link (or not): reuse no token lexed
+      // with the old definitions, and lex the finished blocks again. That only while the text fits
+      // in one window, though: lexing it all again is what windows avoid, so past that a
+      // definition applies from where the lexing has got to.
+      if (this.doneLen > 0 && text.length <= WINDOW) {
+        this.reset();
+        this.src = text;
+        tail = this.lexTail((end = text.length));
+      }
+      this.last = { ...this.last, tail: [] };
       this.links = tail.links;
     }
 
@@ -111,7 +178,7 @@ export class BlockCache {
     let cut = 0;
     let cutLen = 0;
     let pos = 0;
-    const rest = text.slice(this.doneLen);
+    const rest = text.slice(this.doneLen, end);
     let lastBlock = tokens.length - 1;
     while (lastBlock > 0 && tokens[lastBlock]!.type === 'space') lastBlock--;
     for (let i = 0; i < tokens.length; i++) {
@@ -130,21 +197,33 @@ export class BlockCache {
     // Offsets are only trustworthy if the raws add up to the source; if a
     // marked quirk ever breaks that, keep everything unfinished (correct, just slower).
     if (pos !== rest.length) cut = cutLen = 0;
+    // A full window without a place to cut is one long block: cut it at the window's end (before a
+    // fence that starts in it, which the next window then lexes whole).
+    if (!cut && end < text.length) {
+      const last = tokens.at(-1)!;
+      const before = tokens.length > 1 && last.type === 'code' && FENCE.test(last.raw);
+      cut = tokens.length - (before ? 1 : 0);
+      cutLen = rest.length - (before ? last.raw.length : 0);
+    }
 
     const finished = tokens.slice(0, cut);
     collectDefs(finished, this.doneLinks);
+    for (const token of finished) this.doneElements += shownElements(token);
     this.done.push(...finished);
     this.doneLen += cutLen;
-    return (this.last = { done: this.done.slice(), tail: tokens.slice(cut) });
+    return (this.last = { done: this.done.slice(), tail: tokens.slice(cut), pending: end < text.length });
   }
 
-  private lexTail() {
+  private lexTail(end: number) {
     // A string of its own: token raws are slices of what we lex, and in V8 a
     // slice keeps its parent alive, so each finished block would pin the
     // whole answer as it was at that moment (60 MB for a 100 KB answer).
-    const src = ` ${this.src.slice(this.doneLen)}`.slice(1);
+    const src = ` ${this.src.slice(this.doneLen, end)}`.slice(1);
     this.lexed += src.length;
-    return lex(src, this.doneLinks);
+    // Past the caps, the rest goes window by window as plain text.
+    return this.doneLen >= MARKDOWN_CAP || this.doneElements >= ELEMENT_CAP
+      ? Object.assign([asText(src)], { links: this.links })
+      : lex(src, this.doneLinks);
   }
 
   private reset(): void {
@@ -153,6 +232,7 @@ export class BlockCache {
     this.doneLen = 0;
     this.doneLinks = dict();
     this.links = dict();
-    this.last = { done: [], tail: [] };
+    this.doneElements = 0;
+    this.last = { done: [], tail: [], pending: false };
   }
 }

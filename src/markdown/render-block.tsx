@@ -1,6 +1,7 @@
 import type { MarkedToken, Token, Tokens } from 'marked';
 import { Component, type ComponentChildren } from 'preact';
-import { CodeBlock } from './CodeBlock';
+import { shownPlain } from './blocks';
+import { CodeBlock, inPieces } from './CodeBlock';
 import { decodeEntities } from './entities';
 import { renderInline, type RenderCtx } from './render-inline';
 
@@ -29,33 +30,37 @@ export class Block extends Component<BlockProps> {
 
   override render({ token, ctx, index }: BlockProps) {
     renderHooks.onBlockRender?.(token, index);
-    return renderBlock(token, ctx);
+    return shownPlain(token) ? plainText(token.raw) : renderBlock(token, ctx);
   }
 }
 
-const blocks = (tokens: readonly Token[], ctx: RenderCtx) => tokens.map((t) => renderBlock(t, ctx));
+/** Text shown as written, keeping its line breaks. */
+export const plainText = (text: string) => <p class="dcb-md-raw">{inPieces(text.replace(/\n+$/, ''))}</p>;
 
-function list(t: Tokens.List, ctx: RenderCtx) {
-  const items = t.items.map((it) => <li class={it.task ? 'dcb-md-task' : undefined}>{blocks(it.tokens, ctx)}</li>);
-  return t.ordered ? <ol start={t.start === '' || t.start === 1 ? undefined : t.start}>{items}</ol> : <ul>{items}</ul>;
+const blocks = (tokens: readonly Token[], ctx: RenderCtx) => tokens.map((token) => renderBlock(token, ctx));
+
+function list(token: Tokens.List, ctx: RenderCtx) {
+  const items = token.items.map((item) => <li class={item.task ? 'dcb-md-task' : undefined}>{blocks(item.tokens, ctx)}</li>);
+  const start = token.start === '' || token.start === 1 ? undefined : token.start;
+  return token.ordered ? <ol start={start}>{items}</ol> : <ul>{items}</ul>;
 }
 
-function table(t: Tokens.Table, ctx: RenderCtx) {
+function table(token: Tokens.Table, ctx: RenderCtx) {
   // Alignment goes through the style object (CSSOM), which a strict CSP allows (docs/ARCHITECTURE.md §5).
-  const cell = (c: Tokens.TableCell, H: 'th' | 'td') => (
-    <H style={c.align ? { textAlign: c.align } : undefined}>{renderInline(c.tokens, ctx)}</H>
+  const cell = (content: Tokens.TableCell, Cell: 'th' | 'td') => (
+    <Cell style={content.align ? { textAlign: content.align } : undefined}>{renderInline(content.tokens, ctx)}</Cell>
   );
   // A focusable, labelled region so keyboard users can scroll a wide table.
   return (
-    <div class="dcb-md-table" tabIndex={0} role="region" aria-label={ctx.s.table}>
+    <div class="dcb-md-table" tabIndex={0} role="region" aria-label={ctx.strings.table}>
       <table>
         <thead>
-          <tr>{t.header.map((c) => cell(c, 'th'))}</tr>
+          <tr>{token.header.map((content) => cell(content, 'th'))}</tr>
         </thead>
-        {t.rows.length > 0 && (
+        {token.rows.length > 0 && (
           <tbody>
-            {t.rows.map((r) => (
-              <tr>{r.map((c) => cell(c, 'td'))}</tr>
+            {token.rows.map((row) => (
+              <tr>{row.map((content) => cell(content, 'td'))}</tr>
             ))}
           </tbody>
         )}
@@ -65,35 +70,36 @@ function table(t: Tokens.Table, ctx: RenderCtx) {
 }
 
 /** Render one block token (and, recursively, its children). Unknown types show their source as text. */
-export function renderBlock(tok: Token, ctx: RenderCtx): ComponentChildren {
-  const t = tok as MarkedToken;
-  switch (t.type) {
+export function renderBlock(token: Token, ctx: RenderCtx): ComponentChildren {
+  const known = token as MarkedToken;
+  switch (known.type) {
     case 'space':
     case 'def':
       return null;
     case 'paragraph':
-      return <p>{renderInline(t.tokens, ctx)}</p>;
+      return <p>{renderInline(known.tokens, ctx)}</p>;
     case 'text':
       // Tight list items hold text tokens, with inline tokens inside.
-      return t.tokens ? renderInline(t.tokens, ctx) : decodeEntities(t.text);
+      return known.tokens ? renderInline(known.tokens, ctx) : decodeEntities(known.text);
     case 'checkbox':
-      return renderInline([t], ctx);
+      return renderInline([known], ctx);
     case 'heading': {
-      const H = `h${Math.min(Math.max(t.depth, 1), 6)}` as 'h1';
-      return <H class="dcb-md-h">{renderInline(t.tokens, ctx)}</H>;
+      const Heading = `h${Math.min(Math.max(known.depth, 1), 6)}` as 'h1';
+      return <Heading class="dcb-md-h">{renderInline(known.tokens, ctx)}</Heading>;
     }
     case 'code':
-      return <CodeBlock code={t.text.replace(/\n$/, '')} lang={t.lang} s={ctx.s} />;
+      return <CodeBlock code={known.text.replace(/\n$/, '')} lang={known.lang} strings={ctx.strings} />;
     case 'blockquote':
-      return <blockquote>{blocks(t.tokens, ctx)}</blockquote>;
+      return <blockquote>{blocks(known.tokens, ctx)}</blockquote>;
     case 'list':
-      return list(t, ctx);
+      return list(known, ctx);
     case 'table':
-      return table(t, ctx);
+      return table(known, ctx);
     case 'hr':
       return <hr />;
     default:
-      // Raw HTML blocks and anything marked may add later: the literal source, as text.
-      return <p class="dcb-md-raw">{tok.raw.replace(/\n+$/, '')}</p>;
+      // Raw HTML blocks, text past the depth, work or size limits (lexer.ts, blocks.ts), and
+      // anything marked may add later: the literal source, as text.
+      return plainText(token.raw);
   }
 }

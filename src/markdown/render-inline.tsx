@@ -15,67 +15,73 @@ export interface MarkdownStrings {
 /** What every render function needs besides the token. One object, so a memoized block can compare it by identity. */
 export interface RenderCtx {
   /** Base for relative links (the app's base URL). */
-  link: string;
+  linkBase: string;
   /** Base for relative images (the API origin). */
-  img: string;
+  imageBase: string;
   /** The site owner's `images` policy; `'all'` when absent. */
   images?: ImagePolicy;
-  s: MarkdownStrings;
+  strings: MarkdownStrings;
 }
 
 /** A text token's text: marked leaves character references for the HTML parser, except in raw HTML (`escaped`), which is shown as written. */
-const text = (t: { text: string; escaped?: boolean }): string => (t.escaped ? t.text : decodeEntities(t.text));
+const text = (token: { text: string; escaped?: boolean }): string => (token.escaped ? token.text : decodeEntities(token.text));
 
 /** Flatten inline tokens to plain text, for an image's alt. */
 export function plain(tokens: readonly Token[] | undefined): string {
   let out = '';
-  for (const t of (tokens ?? []) as Tokens.Generic[]) {
-    out += t.tokens ? plain(t.tokens) : t.type === 'text' ? text(t as Tokens.Text) : t.type === 'br' ? ' ' : String(t.text ?? t.raw);
+  for (const token of (tokens ?? []) as Tokens.Generic[]) {
+    out += token.tokens
+      ? plain(token.tokens)
+      : token.type === 'text'
+        ? text(token as Tokens.Text)
+        : token.type === 'br'
+          ? ' '
+          : String(token.text ?? token.raw);
   }
   return out;
 }
 
 /** Render inline tokens. Model text reaches the DOM only as text nodes and vetted attributes. */
 export function renderInline(tokens: readonly Token[] | undefined, ctx: RenderCtx): ComponentChildren[] {
-  return (tokens ?? []).map((t) => inline(t, ctx));
+  return (tokens ?? []).map((token) => inline(token, ctx));
 }
 
-function inline(tok: Token, ctx: RenderCtx): ComponentChildren {
+function inline(token: Token, ctx: RenderCtx): ComponentChildren {
   // Generic tokens (from extensions we do not load) fall to `default`.
-  const t = tok as MarkedToken;
-  switch (t.type) {
+  const known = token as MarkedToken;
+  switch (known.type) {
     case 'text':
-      return t.tokens ? renderInline(t.tokens, ctx) : text(t);
+      return known.tokens ? renderInline(known.tokens, ctx) : text(known);
     case 'escape':
-      return t.text;
+      return known.text;
     case 'strong':
-      return <strong>{renderInline(t.tokens, ctx)}</strong>;
+      return <strong>{renderInline(known.tokens, ctx)}</strong>;
     case 'em':
-      return <em>{renderInline(t.tokens, ctx)}</em>;
+      return <em>{renderInline(known.tokens, ctx)}</em>;
     case 'del':
-      return <del>{renderInline(t.tokens, ctx)}</del>;
+      return <del>{renderInline(known.tokens, ctx)}</del>;
     case 'codespan':
-      return <code>{t.text}</code>;
+      return <code>{known.text}</code>;
     case 'br':
       return <br />;
     case 'checkbox':
-      return <input type="checkbox" class="dcb-md-check" checked={t.checked} disabled />;
+      return <input type="checkbox" class="dcb-md-check" checked={known.checked} disabled />;
     case 'link': {
-      const href = safeLinkHref(t.href, ctx.link);
+      const href = safeLinkHref(known.href, ctx.linkBase);
       // Autolinks are literal: character references in them are not decoded (CommonMark §6.5).
-      const kids = t.autolink ? t.text : renderInline(t.tokens, ctx);
+      const children = known.autolink ? known.text : renderInline(known.tokens, ctx);
       // A link we refuse keeps its text, so the answer still reads right.
       return href ? (
-        <a href={href} title={t.title ? decodeEntities(t.title) : undefined} target="_blank" rel="noopener noreferrer">
-          {kids}
+        <a href={href} title={known.title ? decodeEntities(known.title) : undefined} target="_blank" rel="noopener noreferrer">
+          {children}
         </a>
       ) : (
-        kids
+        children
       );
     }
     case 'image': {
-      const image = answerImage(t.href, ctx.img, ctx.images);
-      const alt = plain(t.tokens);
+      const image = answerImage(known.href, ctx.imageBase, ctx.images);
+      const alt = plain(known.tokens);
       // An image the `images` policy does not load is a link: nothing is fetched until the visitor asks.
       if (image && !image.load)
         return (
@@ -87,7 +93,7 @@ function inline(tok: Token, ctx: RenderCtx): ComponentChildren {
         <img
           src={image.url}
           alt={alt}
-          title={t.title ? decodeEntities(t.title) : undefined}
+          title={known.title ? decodeEntities(known.title) : undefined}
           loading="lazy"
           decoding="async"
           referrerpolicy="no-referrer"
@@ -100,8 +106,8 @@ function inline(tok: Token, ctx: RenderCtx): ComponentChildren {
       // Raw HTML is shown as the source text, never parsed. A bare <br> is
       // the one exception: models put it in table cells for line breaks, and
       // an attribute-less <br> element is inert.
-      return /^<br\s*\/?>$/i.test(t.raw) ? <br /> : t.raw;
+      return /^<br\s*\/?>$/i.test(known.raw) ? <br /> : known.raw;
     default:
-      return tok.raw;
+      return token.raw;
   }
 }

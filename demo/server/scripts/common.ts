@@ -5,11 +5,15 @@ import { countTokens, tokenize, usageBlock } from '../tokens.ts';
 
 /**
  * Streams `text` as 1–4-word deltas, one `make(token)` event per token, until done or stopped.
- * Returns the text actually sent.
+ * The `answerText` and `answerChunkChars` settings replace the text and the deltas. Returns the
+ * text actually sent.
  */
 export async function streamText(run: Run, out: Output, text: string, make: (token: string) => StreamEvent): Promise<string> {
+  const { answerText, answerChunkChars } = run.settings;
+  const body = answerText || text;
+  const tokens = answerChunkChars ? (body.match(new RegExp(`[^]{1,${answerChunkChars}}`, 'gu')) ?? []) : tokenize(body);
   let sent = '';
-  for (const token of tokenize(text)) {
+  for (const token of tokens) {
     if (run.stopped) break;
     await out.emit(make(token));
     sent += token;

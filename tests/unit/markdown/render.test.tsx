@@ -149,7 +149,11 @@ describe('golden: inline constructs', () => {
 });
 
 describe('unknown token fallback', () => {
-  const ctx: RenderCtx = { link: 'https://a.example', img: 'https://a.example', s: { thinking: '', copyCode: '', copied: '', table: '' } };
+  const ctx: RenderCtx = {
+    linkBase: 'https://a.example',
+    imageBase: 'https://a.example',
+    strings: { thinking: '', copyCode: '', copied: '', table: '' },
+  };
   test('an unknown block token renders its raw source as text', () => {
     const div = document.createElement('div');
     render(renderBlock({ type: 'mystery', raw: '<b onclick=x>hi</b>\n\n' }, ctx), div);
