@@ -55,6 +55,34 @@ const modulesFromChat = {
  * For the browser bundles, cut the file before that tail and export the Lexer alone. The anchor
  * belongs to the exact version pinned in package.json; if it moves, the build stops here.
  */
+/**
+ * The lexer is always made with `gfm: true` (src/markdown/blocks.ts), so marked's "pedantic" rule
+ * sets (original markdown.pl quirks) are never chosen; they are built at load time, so the
+ * bundler cannot drop them by itself (~0.3 KB gzip). Each cut is an exact piece of this marked
+ * version's file; if one is missing, the build stops.
+ */
+function withoutPedanticRules(source, path) {
+  const cuts = [
+    [',nt={...fe,', '},rt=', ',rt='],
+    [',Dt={...me,', '},pe={', ',pe={'],
+  ];
+  let out = source;
+  for (const [start, end, keep] of cuts) {
+    const from = out.indexOf(start);
+    const to = from < 0 ? -1 : out.indexOf(end, from);
+    if (from < 0 || to < 0) throw new Error(`marked-lexer-only: ${path} changed shape (${start} not found); update the plugin.`);
+    out = out.slice(0, from) + keep + out.slice(to + end.length);
+  }
+  for (const [table, entry] of [
+    ['ee={normal:fe,gfm:tt', ',pedantic:nt}'],
+    ['F={normal:me,gfm:pe,breaks:qt', ',pedantic:Dt}'],
+  ]) {
+    if (!out.includes(table + entry)) throw new Error(`marked-lexer-only: ${path} changed shape (${table} not found); update the plugin.`);
+    out = out.replace(table + entry, `${table}}`);
+  }
+  return out;
+}
+
 const markedLexerOnly = {
   name: 'marked-lexer-only',
   setup(build) {
@@ -67,7 +95,7 @@ const markedLexerOnly = {
         throw new Error(
           `marked-lexer-only: ${args.path} changed shape (anchor or Lexer export not found); update the plugin for this marked version.`,
         );
-      return { contents: `${source.slice(0, at)}export { ${lexer} as Lexer };`, loader: 'js' };
+      return { contents: `${withoutPedanticRules(source.slice(0, at), args.path)}export { ${lexer} as Lexer };`, loader: 'js' };
     });
   },
 };
