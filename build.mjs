@@ -61,7 +61,17 @@ const modulesFromChat = {
  * bundler cannot drop them by itself (~0.3 KB gzip). Each cut is an exact piece of this marked
  * version's file; if one is missing, the build stops.
  */
-function withoutPedanticRules(source, path) {
+const RENDERER_ONLY_REGEXES = [
+  'outputLinkReplace',
+  'escapeTest',
+  'escapeReplace',
+  'escapeTestNoEncode',
+  'escapeReplaceNoEncode',
+  'percentDecode',
+  'notSpaceStart',
+  'endingNewline',
+];
+function withoutUnusedRules(source, path) {
   const cuts = [
     [',nt={...fe,', '},rt=', ',rt='],
     [',Dt={...me,', '},pe={', ',pe={'],
@@ -72,6 +82,14 @@ function withoutPedanticRules(source, path) {
     const to = from < 0 ? -1 : out.indexOf(end, from);
     if (from < 0 || to < 0) throw new Error(`marked-lexer-only: ${path} changed shape (${start} not found); update the plugin.`);
     out = out.slice(0, from) + keep + out.slice(to + end.length);
+  }
+  // Regexes of marked's shared table that only its renderer and parser read (checked against the
+  // built chat file): as one object literal they would stay, used or not.
+  for (const key of RENDERER_ONLY_REGEXES) {
+    const from = out.indexOf(`,${key}:/`);
+    const next = from < 0 ? null : /\/[dgimsuvy]*,(?=[A-Za-z_]\w*:)/.exec(out.slice(from + key.length + 3));
+    if (!next) throw new Error(`marked-lexer-only: ${path} changed shape (${key} not found); update the plugin.`);
+    out = out.slice(0, from) + out.slice(from + key.length + 3 + next.index + next[0].length - 1);
   }
   for (const [table, entry] of [
     ['ee={normal:fe,gfm:tt', ',pedantic:nt}'],
@@ -95,7 +113,7 @@ const markedLexerOnly = {
         throw new Error(
           `marked-lexer-only: ${args.path} changed shape (anchor or Lexer export not found); update the plugin for this marked version.`,
         );
-      return { contents: `${withoutPedanticRules(source.slice(0, at), args.path)}export { ${lexer} as Lexer };`, loader: 'js' };
+      return { contents: `${withoutUnusedRules(source.slice(0, at), args.path)}export { ${lexer} as Lexer };`, loader: 'js' };
     });
   },
 };
