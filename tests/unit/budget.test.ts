@@ -12,12 +12,12 @@ import { describe, expect, it } from 'vitest';
  * who also gets the answer extras, is over it (README "Size and speed", with where the bytes go).
  */
 const KB = 1024;
-/** What every page view downloads. */
-const LAUNCHER_CEILING = 7 * KB;
+/** What every page view downloads: config validation and forget() live here; the JS API to come must fit too. */
+const LAUNCHER_CEILING = 7.5 * KB;
 /** A visitor who chats with a plain chat app in English: the launcher and the chat file. */
 const CHAT_CEILING = 50 * KB;
 /** Everything there is: the above, the answer extras and the Chinese strings. */
-const ALL_FILES_CEILING = 59.25 * KB;
+const ALL_FILES_CEILING = 60 * KB;
 
 const gzip = (file: string) => gzipSync(readFileSync(`dist/${file}`), { level: 9 }).length;
 
