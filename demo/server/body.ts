@@ -9,6 +9,11 @@ import { DifyError } from './errors.ts';
 
 /** JSON bodies (chat messages, feedback, the admin API): a few MB, as behind Dify's default proxy. */
 export const MAX_JSON_BODY = 4 * 1024 * 1024;
+/**
+ * The QA controls (/__mock, this machine and the demo page only) take more: a test may set a
+ * scripted answer of several megabytes (the 5 MB hostile answer).
+ */
+export const MAX_ADMIN_BODY = 16 * 1024 * 1024;
 
 /** What all request bodies held at once may add up to (a 100 MB video upload still fits). */
 export const DEFAULT_BODY_BUDGET = 256 * 1024 * 1024;

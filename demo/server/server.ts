@@ -6,7 +6,16 @@ import { handleAdmin } from './admin.ts';
 import { checkAdminAccess } from './admin-access.ts';
 import { handleDeployment, isDeploymentPath, setupDeployment } from './console/entry.ts';
 import { AppRegistry, loadAppDefinitions } from './apps.ts';
-import { ByteBudget, ClientGone, DEFAULT_BODY_BUDGET, entityTooLarge, lingerAfterResponse, MAX_JSON_BODY, readBody } from './body.ts';
+import {
+  ByteBudget,
+  ClientGone,
+  DEFAULT_BODY_BUDGET,
+  entityTooLarge,
+  lingerAfterResponse,
+  MAX_ADMIN_BODY,
+  MAX_JSON_BODY,
+  readBody,
+} from './body.ts';
 import type { MockState, RequestContext } from './context.ts';
 import { answerPreflight, applyCommonHeaders } from './cors.ts';
 import { DifyError, internalError } from './errors.ts';
@@ -103,8 +112,8 @@ async function handle(state: MockState, req: IncomingMessage, res: ServerRespons
     auth: null,
     streamFaults: new Map(),
   };
-  const readJsonBody = (): Promise<Buffer> =>
-    readBody(req, res, { max: MAX_JSON_BODY, tooLarge: entityTooLarge, budget: state.bodyBudget });
+  const readJsonBody = (max = MAX_JSON_BODY): Promise<Buffer> =>
+    readBody(req, res, { max, tooLarge: entityTooLarge, budget: state.bodyBudget });
   try {
     if (isAdmin) {
       checkAdminAccess(ctx, { listenHost: state.listenHost });
@@ -112,7 +121,7 @@ async function handle(state: MockState, req: IncomingMessage, res: ServerRespons
         res.writeHead(204, { Allow: 'GET, POST, DELETE' });
         return void res.end();
       }
-      if (!isRead(method)) ctx.body = await readJsonBody();
+      if (!isRead(method)) ctx.body = await readJsonBody(MAX_ADMIN_BODY);
       return await handleAdmin(ctx);
     }
     if (method === 'OPTIONS') return answerPreflight(res);
