@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { plainPieces } from './blocks';
+import { PLAIN_PIECE, partEnd } from './blocks';
 import type { MarkdownStrings } from './render-inline';
 
 /**
@@ -8,8 +8,10 @@ import type { MarkdownStrings } from './render-inline';
  * pieces on screen (markdown.css) and a streamed token changes only the last.
  */
 export function inPieces(text: string): ComponentChildren {
-  const pieces = plainPieces(text);
-  return pieces.length > 1 ? pieces.map((piece) => <span>{piece}</span>) : text;
+  if (text.length <= PLAIN_PIECE) return text;
+  const pieces = [];
+  for (let at = 0, end = 0; at < text.length; at = end) pieces.push(<span>{text.slice(at, (end = partEnd(text, at, PLAIN_PIECE)))}</span>);
+  return pieces;
 }
 
 /** A language name safe to show and to put in our class name. */

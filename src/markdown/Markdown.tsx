@@ -122,7 +122,7 @@ function MarkdownView({ text, streaming = false, reasoning, linkBase, imageBase,
  */
 export class Markdown extends Component<MarkdownProps, { failed?: boolean }> {
   override componentDidCatch(error: unknown): void {
-    console.error('[dify-chatbot] An answer could not be rendered as markdown; it is shown as plain text.', error);
+    console.error('[dify-chatbot] An answer is shown as plain text, as rendering it failed:', error);
     this.setState({ failed: true });
   }
 

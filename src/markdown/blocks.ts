@@ -29,18 +29,18 @@ export const ELEMENT_CAP = 20_000;
  */
 export const BLOCK_ELEMENTS = 4000;
 /** Plain text goes in pieces of about this size, so the browser lays out only the ones on screen. */
-const PLAIN_PIECE = 2048;
+export const PLAIN_PIECE = 2048;
 
-const sizes = new WeakMap<object, number>();
-/** About how many elements a token renders to as markdown (cached: finished tokens are asked again and again). */
+/**
+ * About how many elements a token renders to as markdown. Each block is counted a few times (when
+ * it finishes, when it is first shown, when it renders), never on every update.
+ */
 export function elementCount(token: object): number {
-  let n = sizes.get(token);
-  if (n === undefined) {
-    n = 1;
-    for (const value of Object.values(token)) {
-      if (Array.isArray(value)) for (const child of value.flat()) if (child && typeof child === 'object') n += elementCount(child);
-    }
-    sizes.set(token, n);
+  // Children are in `tokens`, a list's `items`, a table's `header` and `rows` (a header cell's `header` is `true`).
+  const { tokens, items, header, rows = [] } = token as Record<string, unknown>;
+  let n = 1;
+  for (const children of [tokens, items, header, ...(rows as unknown[])]) {
+    if (Array.isArray(children)) for (const child of children) n += elementCount(child);
   }
   return n;
 }
@@ -57,7 +57,7 @@ export const shownElements = (token: Token): number =>
  * half, before an unindented line if there is one (so a list item or quote line stays with its
  * continuation), else mid-line (one 300,000-character word) but not inside a surrogate pair.
  */
-function partEnd(text: string, from: number, size: number): number {
+export function partEnd(text: string, from: number, size: number): number {
   const limit = from + size;
   if (text.length <= limit) return text.length;
   const half = from + size / 2;
@@ -66,17 +66,6 @@ function partEnd(text: string, from: number, size: number): number {
   if (end > half) return end;
   end = text.lastIndexOf('\n', limit - 1) + 1;
   return end > half ? end : /[\ud800-\udbff]/.test(text[limit - 1]!) ? limit - 1 : limit;
-}
-
-/** `text` in pieces of about PLAIN_PIECE characters, to show as plain text. */
-export function plainPieces(text: string): string[] {
-  const pieces = [];
-  for (let at = 0; at < text.length; ) {
-    const end = partEnd(text, at, PLAIN_PIECE);
-    pieces.push(text.slice(at, end));
-    at = end;
-  }
-  return pieces;
 }
 
 /** A fenced code block's opening fence. */
@@ -144,6 +133,7 @@ export class BlockCache {
     if (text.slice(0, this.src.length) !== this.src) this.reset();
     this.src = text;
 
+    const plain = this.pastCaps();
     let end = partEnd(text, this.doneLen, WINDOW);
     let tail = this.lexTail(end);
     // A fenced code block that runs past the window is lexed whole instead (up to the cap): its
@@ -206,12 +196,17 @@ export class BlockCache {
       cutLen = rest.length - (before ? last.raw.length : 0);
     }
 
+    // Finished blocks count towards the element cap; the ones past it go again, as plain text.
+    let counted = plain ? cut : 0;
+    while (counted < cut && !this.pastCaps()) this.doneElements += shownElements(tokens[counted++]!);
+    const capped = counted < cut;
+    if (capped) cutLen = tokens.slice(0, (cut = counted)).reduce((length, token) => length + token.raw.length, 0);
+
     const finished = tokens.slice(0, cut);
     collectDefs(finished, this.doneLinks);
-    for (const token of finished) this.doneElements += shownElements(token);
     this.done.push(...finished);
     this.doneLen += cutLen;
-    return (this.last = { done: this.done.slice(), tail: tokens.slice(cut), pending: end < text.length });
+    return (this.last = { done: this.done.slice(), tail: tokens.slice(cut), pending: capped || end < text.length });
   }
 
   private lexTail(end: number) {
@@ -221,9 +216,11 @@ export class BlockCache {
     const src = ` ${this.src.slice(this.doneLen, end)}`.slice(1);
     this.lexed += src.length;
     // Past the caps, the rest goes window by window as plain text.
-    return this.doneLen >= MARKDOWN_CAP || this.doneElements >= ELEMENT_CAP
-      ? Object.assign([asText(src)], { links: this.links })
-      : lex(src, this.doneLinks);
+    return this.pastCaps() ? Object.assign([asText(src)], { links: this.links }) : lex(src, this.doneLinks);
+  }
+
+  private pastCaps(): boolean {
+    return this.doneLen >= MARKDOWN_CAP || this.doneElements >= ELEMENT_CAP;
   }
 
   private reset(): void {

@@ -99,10 +99,12 @@ class GuardedLexer extends Lexer {
   /** What is left of the budget: of the whole lex while blocks are lexed, then of each block's inline text. */
   fuel = 0;
 
-  override blockTokens(src: string, tokens?: Token[], lastParagraphClipped?: boolean): Token[];
-  override blockTokens(src: string, tokens?: TokensList, lastParagraphClipped?: boolean): TokensList;
-  override blockTokens(src: string, tokens: Token[] = [], lastParagraphClipped?: boolean): Token[] {
-    // Quotes and list items lex their content with a nested call, and a quote lexes it again for each continuation.
+  /**
+   * Quotes and list items lex their content with a nested call (a quote again for each
+   * continuation), and so do emphasis and links. Each block's inline text is lexed at depth 0, once
+   * all blocks are: one budget for the blocks, and one per paragraph, cell or heading.
+   */
+  private nested(src: string, tokens: Token[], lexNested: () => Token[]): Token[] {
     if (!this.depth) this.fuel = FUEL_BASE + FUEL_PER_CHAR * src.length;
     this.fuel -= src.length;
     if (this.depth >= MAX_DEPTH || this.fuel < 0) {
@@ -111,26 +113,20 @@ class GuardedLexer extends Lexer {
     }
     this.depth++;
     try {
-      return super.blockTokens(src, tokens, lastParagraphClipped);
+      return lexNested();
     } finally {
       this.depth--;
     }
   }
 
+  override blockTokens(src: string, tokens?: Token[], lastParagraphClipped?: boolean): Token[];
+  override blockTokens(src: string, tokens?: TokensList, lastParagraphClipped?: boolean): TokensList;
+  override blockTokens(src: string, tokens: Token[] = [], lastParagraphClipped?: boolean): Token[] {
+    return this.nested(src, tokens, () => super.blockTokens(src, tokens, lastParagraphClipped));
+  }
+
   override inlineTokens(src: string, tokens: Token[] = []): Token[] {
-    // Each block's inline text is lexed at depth 0, once all blocks are: one budget per paragraph, cell or heading.
-    if (!this.depth) this.fuel = FUEL_BASE + FUEL_PER_CHAR * src.length;
-    this.fuel -= src.length;
-    if (this.depth >= MAX_DEPTH || this.fuel < 0) {
-      tokens.push({ type: 'text', raw: src, text: src, escaped: true } as Token);
-      return tokens;
-    }
-    this.depth++;
-    try {
-      return super.inlineTokens(src, tokens);
-    } finally {
-      this.depth--;
-    }
+    return this.nested(src, tokens, () => super.inlineTokens(src, tokens));
   }
 }
 
