@@ -95,8 +95,8 @@ describe('JSON bodies over 4 MB get 413 in Dify error shape', () => {
     expect((await memory()).bodiesBeingRead).toBe(0);
   });
 
-  it('the admin API too', async () => {
-    const res = await admin(base, 'POST', '/settings', { tokenDelayMs: 0, padding: 'x'.repeat(5 * MB) });
+  it('the admin API too, past its own 16 MB', async () => {
+    const res = await admin(base, 'POST', '/settings', { tokenDelayMs: 0, padding: 'x'.repeat(17 * MB) });
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual(TOO_LARGE);
   });

@@ -133,7 +133,7 @@ describe('caps: past them the rest of an answer is plain text', () => {
 });
 
 /** The shapes that made marked slow, each at a given length. */
-export const SLOW_SHAPES: [string, (n: number) => string][] = [
+const SLOW_SHAPES: [string, (n: number) => string][] = [
   ['"_a*" (emphasis openers that never close)', (n) => '_a*'.repeat(n / 3)],
   ['"- *"', (n) => '- *'.repeat(n / 3)],
   ['"*x *x "', (n) => '*x *x '.repeat(n / 6)],
