@@ -6,7 +6,7 @@
  * It builds nothing: run `npm run build` first (the bench uses dist/embed.min.js, any dist/chat*.js
  * and dist/mock/server.js). Benchmarks print figures; they are never part of the test pass/fail.
  *
- *   node bench/run.mjs [--runs 5] [--only size,startup,open,first-token,streaming,history]
+ *   node bench/run.mjs [--runs 5] [--only size,startup,open,first-token,streaming,history,worst-case]
  *                      [--stream-runs 3]
  *
  * See bench/README.md for what each figure means and how it is measured.
@@ -25,6 +25,7 @@ import * as open from './measures/open.mjs';
 import * as firstToken from './measures/first-token.mjs';
 import * as streaming from './measures/streaming.mjs';
 import * as history from './measures/history.mjs';
+import * as worstCase from './measures/worst-case.mjs';
 
 /** Each measurement: its key, how to run it, how to print it, and its run count. */
 const MEASURES = [
@@ -34,6 +35,7 @@ const MEASURES = [
   { key: 'first-token', run: firstToken.measureFirstToken, print: firstToken.printFirstToken },
   { key: 'streaming', run: streaming.measureStreaming, print: streaming.printStreaming, streaming: true },
   { key: 'history', run: history.measureHistory, print: history.printHistory },
+  { key: 'worst-case', run: worstCase.measureWorstCase, print: worstCase.printWorstCase, streaming: true },
 ];
 /** The whole bench gives up after this long (a hung browser must not hang CI or a terminal). */
 const TIME_LIMIT_MS = 15 * 60 * 1000;
