@@ -6,7 +6,7 @@
  * It builds nothing: run `npm run build` first (the bench uses dist/embed.min.js, any dist/chat*.js
  * and dist/mock/server.js). Benchmarks print figures; they are never part of the test pass/fail.
  *
- *   node bench/run.mjs [--runs 5] [--only size,startup,open,first-token,streaming,history,engines,relay]
+ *   node bench/run.mjs [--runs 5] [--only size,startup,open,first-token,streaming,history,engines,relay,worst-case]
  *                      [--stream-runs 3]
  *
  * See bench/README.md for what each figure means and how it is measured.
@@ -27,6 +27,7 @@ import * as streaming from './measures/streaming.mjs';
 import * as history from './measures/history.mjs';
 import * as engines from './measures/engines.mjs';
 import * as relay from './measures/relay.mjs';
+import * as worstCase from './measures/worst-case.mjs';
 
 /** Each measurement: its key, how to run it, how to print it, and its run count. */
 const MEASURES = [
@@ -38,6 +39,7 @@ const MEASURES = [
   { key: 'history', run: history.measureHistory, print: history.printHistory },
   { key: 'engines', run: engines.measureEngines, print: engines.printEngines },
   { key: 'relay', run: relay.measureRelay, print: relay.printRelay },
+  { key: 'worst-case', run: worstCase.measureWorstCase, print: worstCase.printWorstCase, streaming: true },
 ];
 /** The whole bench gives up after this long (a hung browser must not hang CI or a terminal). */
 const TIME_LIMIT_MS = 15 * 60 * 1000;

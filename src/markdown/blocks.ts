@@ -184,9 +184,10 @@ export class BlockCache {
       }
       pos += tokens[i]!.raw.length;
     }
-    // Offsets are only trustworthy if the raws add up to the source; if a
-    // marked quirk ever breaks that, keep everything unfinished (correct, just slower).
-    if (pos !== rest.length) cut = cutLen = 0;
+    // Offsets are only trustworthy if the raws add up to the source. Where they do not (marked
+    // drops characters in some deeply nested lists), the source is shown as plain text instead,
+    // so that no character of an answer is ever lost.
+    if (pos !== rest.length) tokens.splice((cut = cutLen = 0), tokens.length, asText(rest));
     // A full window without a place to cut is one long block: cut it at the window's end (before a
     // fence that starts in it, which the next window then lexes whole).
     if (!cut && end < text.length) {

@@ -2,7 +2,7 @@ import { Lexer, type Token } from 'marked';
 import { describe, expect, test } from 'vitest';
 import { hugeAnswer } from '../../../demo/server/answer-texts';
 import { BlockCache, ELEMENT_CAP, MARKDOWN_CAP, shownElements, WINDOW } from '../../../src/markdown/blocks';
-import { cpuMs, textOf } from './hostile';
+import { cpuMs, SLOW_SHAPES, textOf } from './hostile';
 
 /**
  * src/markdown/blocks.ts past the sizes of ordinary answers: a window of source per update, long
@@ -132,21 +132,6 @@ describe('caps: past them the rest of an answer is plain text', () => {
   });
 });
 
-/** The shapes that made marked slow, each at a given length. */
-const SLOW_SHAPES: [string, (n: number) => string][] = [
-  ['"_a*" (emphasis openers that never close)', (n) => '_a*'.repeat(n / 3)],
-  ['"- *"', (n) => '- *'.repeat(n / 3)],
-  ['"*x *x "', (n) => '*x *x '.repeat(n / 6)],
-  ['"_a_b" (a bare email searched for at every underscore)', (n) => '_a_b'.repeat(n / 4)],
-  ['"!*"', (n) => '!*'.repeat(n / 2)],
-  ['"a|b\\n-|\\n" (a table header that never matches, at every line)', (n) => 'a|b\n-|\n'.repeat(n / 7)],
-  ['"a\\n-\\n" (table rows scanned under every setext heading)', (n) => 'a\n-\n'.repeat(n / 4)],
-  ['"> a\\nb\\n" (a quote with lazy lines)', (n) => '> a\nb\n'.repeat(n / 6)],
-  ['"[a](b" (unclosed links)', (n) => '[a](b'.repeat(n / 5)],
-  ['"` " (unclosed code spans)', (n) => '` '.repeat(n / 2)],
-  ['stars around x', (n) => `${'*'.repeat(n / 2)}x${'*'.repeat(n / 2)}`],
-];
-
 describe('time: the slow shapes cost a bounded time per update, and each character is lexed about once', () => {
   // The growth in the browser, at 15, 30 and 60 KB: `npm run bench -- --only worst-case`. Here:
   // what makes it linear, and a bound per update far above what the shapes take (~10-20 ms) and
@@ -156,12 +141,18 @@ describe('time: the slow shapes cost a bounded time per update, and each charact
     (_name, shape) => {
       const text = shape(60_000);
       drain(shape(3000)); // warm up: regex compilation, JIT
-      const cache = new BlockCache();
+      // Each update's best of three runs, so that one garbage collection does not count as the lexer's time.
       const perUpdate: number[] = [];
-      for (let pending = true; pending; ) {
-        perUpdate.push(cpuMs(() => void ({ pending } = cache.update(text)), 1));
+      let lexed = 0;
+      for (let run = 0; run < 3; run++) {
+        const cache = new BlockCache();
+        for (let update = 0, pending = true; pending; update++) {
+          const ms = cpuMs(() => void ({ pending } = cache.update(text)), 1);
+          perUpdate[update] = Math.min(perUpdate[update] ?? ms, ms);
+        }
+        lexed = cache.lexed;
       }
-      expect(cache.lexed).toBeLessThanOrEqual(text.length + WINDOW);
+      expect(lexed).toBeLessThanOrEqual(text.length + WINDOW);
       expect(Math.max(...perUpdate), `ms per update: ${perUpdate.map((ms) => ms.toFixed(1)).join(', ')}`).toBeLessThan(100);
     },
     30_000,

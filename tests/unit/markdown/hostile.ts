@@ -47,3 +47,18 @@ export function textOf(tokens: readonly Token[]): string {
   }
   return out;
 }
+
+/** The shapes that made marked slow, each at a given length. */
+export const SLOW_SHAPES: [string, (n: number) => string][] = [
+  ['"_a*" (emphasis openers that never close)', (n) => '_a*'.repeat(n / 3)],
+  ['"- *"', (n) => '- *'.repeat(n / 3)],
+  ['"*x *x "', (n) => '*x *x '.repeat(n / 6)],
+  ['"_a_b" (a bare email searched for at every underscore)', (n) => '_a_b'.repeat(n / 4)],
+  ['"!*"', (n) => '!*'.repeat(n / 2)],
+  ['"a|b\\n-|\\n" (a table header that never matches, at every line)', (n) => 'a|b\n-|\n'.repeat(n / 7)],
+  ['"a\\n-\\n" (table rows scanned under every setext heading)', (n) => 'a\n-\n'.repeat(n / 4)],
+  ['"> a\\nb\\n" (a quote with lazy lines)', (n) => '> a\nb\n'.repeat(n / 6)],
+  ['"[a](b" (unclosed links)', (n) => '[a](b'.repeat(n / 5)],
+  ['"` " (unclosed code spans)', (n) => '` '.repeat(n / 2)],
+  ['stars around x', (n) => `${'*'.repeat(n / 2)}x${'*'.repeat(n / 2)}`],
+];
