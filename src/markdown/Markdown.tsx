@@ -40,14 +40,14 @@ const CHUNK = 16;
 class Chunk extends Component<{ tokens: Token[]; start: number; ctx: RenderCtx }> {
   override shouldComponentUpdate(next: Chunk['props']): boolean {
     const prev = this.props.tokens;
-    return next.ctx !== this.props.ctx || next.tokens.length !== prev.length || next.tokens.some((t, i) => t !== prev[i]);
+    return next.ctx !== this.props.ctx || next.tokens.length !== prev.length || next.tokens.some((token, i) => token !== prev[i]);
   }
 
   override render({ tokens, start, ctx }: Chunk['props']) {
     return (
       <div class="dcb-md-chunk">
-        {tokens.map((t, i) => (
-          <Block key={start + i} token={t} ctx={ctx} index={start + i} />
+        {tokens.map((token, i) => (
+          <Block key={start + i} token={token} ctx={ctx} index={start + i} />
         ))}
       </div>
     );
@@ -75,7 +75,7 @@ function Blocks({ text, ctx }: { text: string; ctx: RenderCtx }) {
   const more = pending || shown < all.length;
   useEffect(() => {
     if (!more) return;
-    const timer = setTimeout(() => setPass((n) => n + 1));
+    const timer = setTimeout(() => setPass((pass) => pass + 1));
     return () => clearTimeout(timer);
   });
   // A block keeps its index, so it always lives in the same chunk and keeps its DOM when it moves from the tail to the finished part.

@@ -38,11 +38,11 @@ export const PLAIN_PIECE = 2048;
 export function elementCount(token: object): number {
   // Children are in `tokens`, a list's `items`, a table's `header` and `rows` (a header cell's `header` is `true`).
   const { tokens, items, header, rows = [] } = token as Record<string, unknown>;
-  let n = 1;
+  let elements = 1;
   for (const children of [tokens, items, header, ...(rows as unknown[])]) {
-    if (Array.isArray(children)) for (const child of children) n += elementCount(child);
+    if (Array.isArray(children)) for (const child of children) elements += elementCount(child);
   }
-  return n;
+  return elements;
 }
 
 /** Whether a top-level block is shown as its plain source (see BLOCK_ELEMENTS). */
@@ -73,20 +73,23 @@ const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
 /** Add the `def` tokens in `tokens` (blockquotes and list items may hold them too) to `into`; the first wins, as in marked. */
 function collectDefs(tokens: readonly Token[], into: Links): void {
-  for (const t of tokens) {
-    if (t.type === 'def') into[t.tag] ??= { href: t.href, title: t.title };
-    else if (t.type === 'blockquote' || t.type === 'list_item') collectDefs(t.tokens ?? [], into);
-    else if (t.type === 'list') collectDefs(t.items, into);
+  for (const token of tokens) {
+    if (token.type === 'def') into[token.tag] ??= { href: token.href, title: token.title };
+    else if (token.type === 'blockquote' || token.type === 'list_item') collectDefs(token.tokens ?? [], into);
+    else if (token.type === 'list') collectDefs(token.items, into);
   }
 }
 
 /** A prototype-less map, so a definition labelled `[constructor]` is not mistaken for an inherited key. */
 const dict = (): Links => Object.create(null);
 
-function sameLinks(a: Links, b: Links): boolean {
-  const ka = Object.keys(a);
+function sameLinks(before: Links, now: Links): boolean {
+  const labels = Object.keys(before);
   return (
-    ka.length === Object.keys(b).length && ka.every((k) => b[k] !== undefined && a[k]!.href === b[k].href && a[k]!.title === b[k].title)
+    labels.length === Object.keys(now).length &&
+    labels.every(
+      (label) => now[label] !== undefined && before[label]!.href === now[label].href && before[label]!.title === now[label].title,
+    )
   );
 }
 

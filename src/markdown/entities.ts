@@ -31,10 +31,10 @@ const NAMED: Record<string, string> = {
  * Decode numeric and common named character references once, as a browser
  * would for an attribute value or text (CommonMark §2.5).
  */
-export function decodeEntities(s: string): string {
-  if (!s.includes('&')) return s;
-  return s.replace(/&(?:#(\d{1,7})|#[xX]([\da-fA-F]{1,6})|(\w{2,8}));/g, (m, dec?: string, hex?: string, name?: string) => {
-    if (name) return NAMED[name] ?? m;
+export function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(/&(?:#(\d{1,7})|#[xX]([\da-fA-F]{1,6})|(\w{2,8}));/g, (reference, dec?: string, hex?: string, name?: string) => {
+    if (name) return NAMED[name] ?? reference;
     const code = dec ? parseInt(dec, 10) : parseInt(hex!, 16);
     // Same replacement rule as the HTML spec for invalid code points.
     return code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? '\ufffd' : String.fromCodePoint(code);

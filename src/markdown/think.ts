@@ -12,11 +12,11 @@ const OPEN = '<think>';
 const CLOSE = '</think>';
 
 /** Drop a trailing partial `tag` (`</thi`) so half a tag never flashes up while streaming. */
-function dropPartial(s: string, tag: string): string {
-  for (let i = Math.min(tag.length - 1, s.length); i > 0; i--) {
-    if (s.endsWith(tag.slice(0, i))) return s.slice(0, -i);
+function dropPartial(text: string, tag: string): string {
+  for (let i = Math.min(tag.length - 1, text.length); i > 0; i--) {
+    if (text.endsWith(tag.slice(0, i))) return text.slice(0, -i);
   }
-  return s;
+  return text;
 }
 
 /**

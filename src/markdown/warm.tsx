@@ -32,13 +32,13 @@ const pending: Array<() => void> = [WARM_SAMPLE, `${WARM_SAMPLE}\u2019\u2026`].m
 type Idle = (callback: () => void) => () => void;
 
 const onIdle: Idle = (callback) => {
-  const g = globalThis as typeof globalThis & {
+  const scope = globalThis as typeof globalThis & {
     requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number;
     cancelIdleCallback?: (id: number) => void;
   };
-  if (typeof g.requestIdleCallback === 'function' && typeof g.cancelIdleCallback === 'function') {
-    const id = g.requestIdleCallback(callback, { timeout: 2000 });
-    return () => g.cancelIdleCallback!(id);
+  if (typeof scope.requestIdleCallback === 'function' && typeof scope.cancelIdleCallback === 'function') {
+    const id = scope.requestIdleCallback(callback, { timeout: 2000 });
+    return () => scope.cancelIdleCallback!(id);
   }
   const id = setTimeout(callback, 50);
   return () => clearTimeout(id);

@@ -109,45 +109,53 @@ async function settle(root: Element) {
 afterEach(() => vi.restoreAllMocks());
 
 describe('fuzz: markdown never throws and stays within its bounds', () => {
-  test('streamed in random pieces: every update is short, and the blocks cover the text exactly', () => {
-    fc.assert(
-      fc.property(markdown, fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 30 }), (text, steps) => {
-        const normalized = text.replace(/\r\n?/g, '\n');
-        const cache = new BlockCache();
-        let blocks: readonly Token[] = [];
-        for (let end = 0, i = 0; ; i++) {
-          end = Math.min(text.length, end + steps[i % steps.length]! * (1 + (i >> 4)));
-          for (let pending = true; pending; ) {
-            const ms = cpuMs(() => {
-              const update = cache.update(text.slice(0, end));
-              blocks = [...update.done, ...update.tail];
-              pending = update.pending;
-            }, 1);
-            expect(ms).toBeLessThan(100);
+  test(
+    'streamed in random pieces: every update is short, and the blocks cover the text exactly',
+    () => {
+      fc.assert(
+        fc.property(markdown, fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 30 }), (text, steps) => {
+          const normalized = text.replace(/\r\n?/g, '\n');
+          const cache = new BlockCache();
+          let blocks: readonly Token[] = [];
+          for (let end = 0, i = 0; ; i++) {
+            end = Math.min(text.length, end + steps[i % steps.length]! * (1 + (i >> 4)));
+            for (let pending = true; pending; ) {
+              const ms = cpuMs(() => {
+                const update = cache.update(text.slice(0, end));
+                blocks = [...update.done, ...update.tail];
+                pending = update.pending;
+              }, 1);
+              expect(ms).toBeLessThan(100);
+            }
+            if (end === text.length) break;
           }
-          if (end === text.length) break;
-        }
-        // The blocks cover the text exactly (marked may rewrite whitespace inside a raw, never its length).
-        expect(blocks.reduce((length, t) => length + t.raw.length, 0)).toBe(normalized.length);
-      }),
-      params(RUNS),
-    );
-  }, 120_000);
+          // The blocks cover the text exactly (marked may rewrite whitespace inside a raw, never its length).
+          expect(blocks.reduce((length, t) => length + t.raw.length, 0)).toBe(normalized.length);
+        }),
+        params(RUNS),
+      );
+    },
+    120_000 * Math.ceil(RUNS / 150),
+  );
 
-  test('rendered: no exception, no error boundary, bounded nesting and elements', async () => {
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
-    await fc.assert(
-      fc.asyncProperty(markdown, async (text) => {
-        const root = md(text);
-        await settle(root);
-        expect(errors).not.toHaveBeenCalled();
-        // Blocks and inline spans nest at most MAX_DEPTH levels each, an element or three a level.
-        expect(domDepth(root)).toBeLessThanOrEqual(6 * MAX_DEPTH + 10);
-        expect(root.getElementsByTagName('*').length).toBeLessThanOrEqual(30_000);
-      }),
-      params(Math.ceil(RUNS / 3)),
-    );
-  }, 120_000);
+  test(
+    'rendered: no exception, no error boundary, bounded nesting and elements',
+    async () => {
+      const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+      await fc.assert(
+        fc.asyncProperty(markdown, async (text) => {
+          const root = md(text);
+          await settle(root);
+          expect(errors).not.toHaveBeenCalled();
+          // Blocks and inline spans nest at most MAX_DEPTH levels each, an element or three a level.
+          expect(domDepth(root)).toBeLessThanOrEqual(6 * MAX_DEPTH + 10);
+          expect(root.getElementsByTagName('*').length).toBeLessThanOrEqual(30_000);
+        }),
+        params(Math.ceil(RUNS / 3)),
+      );
+    },
+    120_000 * Math.ceil(RUNS / 150),
+  );
 
   test('one 300,000-character word, and 300,000 of each delimiter', async () => {
     for (const char of ['a', '*', '_', '`', '[', '<', '~', '|', '>', '\ud83d\ude00']) {
